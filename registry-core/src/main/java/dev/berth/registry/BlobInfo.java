@@ -1,0 +1,4 @@
+package dev.berth.registry;
+
+/** A blob as a repository sees it. */
+public record BlobInfo(Digest digest, long size) {}

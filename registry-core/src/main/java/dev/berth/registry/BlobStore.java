@@ -1,0 +1,25 @@
+package dev.berth.registry;
+
+import java.io.InputStream;
+import java.util.Optional;
+
+/** Blobs as repositories see them. A blob is visible in a repository once linked there. */
+public interface BlobStore {
+
+  /** The blob, when it is visible in the repository (the OCI empty blob always is). */
+  Optional<BlobInfo> stat(RepositoryName repository, Digest digest);
+
+  /**
+   * Opens a visible blob at {@code offset}.
+   *
+   * @throws RegistryException {@code BLOB_UNKNOWN} (or {@code NAME_UNKNOWN})
+   */
+  InputStream open(RepositoryName repository, Digest digest, long offset);
+
+  /**
+   * Unlinks the blob from the repository; its bytes stay until garbage collection.
+   *
+   * @throws RegistryException {@code BLOB_UNKNOWN}, or {@code UNSUPPORTED} when deletes are off
+   */
+  void delete(RepositoryName repository, Digest digest);
+}

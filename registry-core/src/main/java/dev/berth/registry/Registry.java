@@ -1,0 +1,224 @@
+package dev.berth.registry;
+
+import dev.berth.registry.gc.GarbageCollector;
+import dev.berth.registry.gc.GcOptions;
+import dev.berth.registry.gc.GcReport;
+import dev.berth.registry.internal.DefaultBlobStore;
+import dev.berth.registry.internal.DefaultManifestService;
+import dev.berth.registry.internal.DefaultTagStore;
+import dev.berth.registry.internal.DefaultUploadService;
+import dev.berth.registry.internal.Reindexer;
+import dev.berth.registry.internal.RepositoryCatalog;
+import dev.berth.registry.internal.Repositories;
+import dev.berth.registry.internal.WriteFence;
+import dev.berth.registry.referrers.InMemoryReferrersIndex;
+import dev.berth.registry.referrers.ReferrersIndex;
+import dev.berth.registry.referrers.ReferrersPage;
+import dev.berth.registry.referrers.StorageReferrersIndex;
+import dev.berth.registry.storage.FileSystemStorage;
+import dev.berth.registry.storage.InMemoryStorage;
+import dev.berth.registry.storage.Storage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * An OCI registry as a library: the operations of the distribution API, over one {@link Storage}.
+ * Thread-safe; holds no threads and prints nothing. Start with {@link #builder()}.
+ *
+ * <pre>{@code
+ * Registry registry = Registry.builder().filesystem(Path.of("data")).build();
+ * }</pre>
+ */
+public final class Registry {
+
+  private final Storage storage;
+  private final RegistryOptions options;
+  private final ReferrersIndex referrersIndex;
+  private final Clock clock;
+  private final WriteFence fence;
+  private final Repositories repositories;
+  private final DefaultBlobStore blobs;
+  private final DefaultUploadService uploads;
+  private final DefaultManifestService manifests;
+  private final DefaultTagStore tags;
+  private final RepositoryCatalog catalog;
+
+  private Registry(Builder b) {
+    this.storage = Objects.requireNonNull(b.storage, "storage");
+    this.options = b.options;
+    this.clock = b.clock;
+    this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
+        : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
+        : new StorageReferrersIndex(storage);
+    this.fence = new WriteFence(clock);
+    this.repositories = new Repositories(storage);
+    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled());
+    this.uploads = new DefaultUploadService(storage, fence, clock);
+    this.manifests = new DefaultManifestService(storage, fence, referrersIndex, repositories,
+        options, b.manifestCacheBytes);
+    this.tags = new DefaultTagStore(storage, repositories);
+    this.catalog = new RepositoryCatalog(storage);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public BlobStore blobs() {
+    return blobs;
+  }
+
+  public UploadService uploads() {
+    return uploads;
+  }
+
+  public ManifestService manifests() {
+    return manifests;
+  }
+
+  public TagStore tags() {
+    return tags;
+  }
+
+  /** Repositories in lexical order, strictly after {@code last} (null for the start). */
+  public Page catalog(String last, int limit) {
+    return catalog.list(last, limit);
+  }
+
+  /**
+   * One page of the referrers of {@code subject} in {@code repository}, in ascending digest order.
+   * An unknown repository or subject has no referrers (an empty page, never an error).
+   *
+   * @param artifactType only referrers of this type, or null
+   * @param after the {@code next} of the previous page, or null
+   * @param limit clamped to 1..{@link RegistryOptions#maxPageSize()}
+   */
+  public ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
+      Digest after, int limit) {
+    int n = Math.max(1, Math.min(limit, options.maxPageSize()));
+    return referrersIndex.list(repository, subject, artifactType, after, n);
+  }
+
+  /**
+   * Rebuilds the referrers index from the manifests in storage, including those listed in
+   * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
+   */
+  public Reindexer.Report reindex() {
+    return new Reindexer(storage, referrersIndex, catalog, manifests, clock).run();
+  }
+
+  /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
+  public boolean referrersIndexBuilt() {
+    return Reindexer.isMarked(storage);
+  }
+
+  /** Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs. */
+  public GcReport collectGarbage(GcOptions gcOptions) {
+    return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, fence, clock,
+        options).run(gcOptions);
+  }
+
+  /**
+   * Deletes upload sessions older than {@link RegistryOptions#uploadMaxAge()}.
+   *
+   * @return how many were deleted
+   */
+  public int purgeUploads() {
+    java.time.Instant cutoff = clock.instant().minus(options.uploadMaxAge());
+    int[] purged = {0};
+    catalog.forEachFolder(name -> purged[0] += uploads.purge(name, cutoff));
+    return purged[0];
+  }
+
+  public RegistryOptions options() {
+    return options;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  public ReferrersIndex referrersIndex() {
+    return referrersIndex;
+  }
+
+  @Override
+  public String toString() {
+    return "Berth registry on " + storage;
+  }
+
+  /** Configures a {@link Registry}; everything but the storage has a default. */
+  public static final class Builder {
+    private Storage storage;
+    private ReferrersIndex referrersIndex;
+    private RegistryOptions options = RegistryOptions.defaults();
+    private Clock clock = Clock.systemUTC();
+    private long manifestCacheBytes = 64L * 1024 * 1024;
+
+    private Builder() {}
+
+    public Builder storage(Storage storage) {
+      this.storage = storage;
+      return this;
+    }
+
+    /** Heap storage and a heap referrers index: for tests. */
+    public Builder inMemory() {
+      return storage(InMemoryStorage.create());
+    }
+
+    /** Filesystem storage in the registry:2 layout under {@code root}. */
+    public Builder filesystem(Path root) {
+      return storage(FileSystemStorage.at(root));
+    }
+
+    /** The referrers index; by default in the heap for heap storage, else kept in the storage. */
+    public Builder referrersIndex(ReferrersIndex index) {
+      this.referrersIndex = index;
+      return this;
+    }
+
+    public Builder options(RegistryOptions options) {
+      this.options = Objects.requireNonNull(options);
+      return this;
+    }
+
+    public Builder deletesEnabled(boolean enabled) {
+      RegistryOptions o = options;
+      return options(new RegistryOptions(enabled, o.deleteReferrersWithSubject(),
+          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
+          o.defaultReferrersPageSize(), o.uploadMaxAge()));
+    }
+
+    public Builder deleteReferrersWithSubject(boolean enabled) {
+      RegistryOptions o = options;
+      return options(new RegistryOptions(o.deletesEnabled(), enabled, o.maxManifestBytes(),
+          o.maxPageSize(), o.defaultCatalogPageSize(), o.defaultReferrersPageSize(),
+          o.uploadMaxAge()));
+    }
+
+    public Builder uploadMaxAge(Duration age) {
+      RegistryOptions o = options;
+      return options(new RegistryOptions(o.deletesEnabled(), o.deleteReferrersWithSubject(),
+          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
+          o.defaultReferrersPageSize(), age));
+    }
+
+    /** Bytes of manifest content to keep in memory (content is immutable per digest). */
+    public Builder manifestCacheBytes(long bytes) {
+      this.manifestCacheBytes = bytes;
+      return this;
+    }
+
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock);
+      return this;
+    }
+
+    public Registry build() {
+      return new Registry(this);
+    }
+  }
+}

@@ -1,0 +1,4 @@
+package dev.berth.registry;
+
+/** An upload session: its id and how many bytes it holds. */
+public record UploadStatus(RepositoryName repository, String id, long size) {}

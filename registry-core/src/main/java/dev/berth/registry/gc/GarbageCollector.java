@@ -1,0 +1,302 @@
+package dev.berth.registry.gc;
+
+import dev.berth.registry.Descriptor;
+import dev.berth.registry.Digest;
+import dev.berth.registry.RegistryOptions;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Tag;
+import dev.berth.registry.internal.DefaultManifestService;
+import dev.berth.registry.internal.DefaultUploadService;
+import dev.berth.registry.internal.RepositoryCatalog;
+import dev.berth.registry.internal.WriteFence;
+import dev.berth.registry.manifest.ManifestParser;
+import dev.berth.registry.manifest.ParsedManifest;
+import dev.berth.registry.referrers.ReferrersIndex;
+import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageEntry;
+import dev.berth.registry.storage.StoragePaths;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.Lock;
+
+/**
+ * Mark and sweep over the registry:2 layout, online, aware of reference types (docs/design/gc.md).
+ *
+ * <p>Per repository: the roots are tagged manifests, untagged manifests that are not referrers
+ * (unless {@code deleteUntagged}), and anything written within the grace period. Marking follows
+ * index children, and from every kept manifest to its referrers, so a referrer lives while its
+ * subject lives or while it is tagged itself. Unmarked manifests are swept (revision link, tag index
+ * entries, referrers-index entry). Then every blob that no kept manifest of any repository names,
+ * and that is older than the grace period, is deleted with the repository links to it.
+ */
+public final class GarbageCollector {
+
+  private final Storage storage;
+  private final ReferrersIndex referrers;
+  private final RepositoryCatalog catalog;
+  private final DefaultManifestService manifests;
+  private final DefaultUploadService uploads;
+  private final WriteFence fence;
+  private final Clock clock;
+  private final RegistryOptions registryOptions;
+
+  public GarbageCollector(Storage storage, ReferrersIndex referrers, RepositoryCatalog catalog,
+      DefaultManifestService manifests, DefaultUploadService uploads, WriteFence fence, Clock clock,
+      RegistryOptions registryOptions) {
+    this.storage = storage;
+    this.referrers = referrers;
+    this.catalog = catalog;
+    this.manifests = manifests;
+    this.uploads = uploads;
+    this.fence = fence;
+    this.clock = clock;
+    this.registryOptions = registryOptions;
+  }
+
+  private static final class Run {
+    final GcOptions options;
+    final Instant cutoff;
+    final Set<Digest> keptBlobs = new HashSet<>();
+    final Map<Digest, List<RepositoryName>> layerLinks = new HashMap<>();
+    final List<String> manifestsRemoved = new ArrayList<>();
+    final List<String> blobsRemoved = new ArrayList<>();
+    long bytesFreed;
+    int repositories;
+    int manifestsScanned;
+    int blobsScanned;
+    int entriesRemoved;
+    int uploadsRemoved;
+
+    Run(GcOptions options, Instant cutoff) {
+      this.options = options;
+      this.cutoff = cutoff;
+    }
+
+    boolean recent(Instant modified) {
+      return !modified.isBefore(cutoff);
+    }
+  }
+
+  public GcReport run(GcOptions options) {
+    Instant t0 = fence.beginCollection();
+    Run run = new Run(options, t0.minus(options.gracePeriod()));
+    catalog.forEachFolder(repository -> collectRepository(run, repository));
+    sweepBlobs(run);
+    return new GcReport(options.dryRun(), run.repositories, run.manifestsScanned, run.blobsScanned,
+        run.manifestsRemoved, run.blobsRemoved, run.bytesFreed, run.entriesRemoved,
+        run.uploadsRemoved, Duration.between(t0, clock.instant()));
+  }
+
+  private void collectRepository(Run run, RepositoryName repository) {
+    run.repositories++;
+    Map<Digest, Instant> revisions = revisions(repository);
+    run.manifestsScanned += revisions.size();
+    Map<Tag, Digest> tags = manifests.tags(repository);
+    Set<Digest> tagged = new HashSet<>(tags.values());
+
+    Map<Digest, ParsedManifest> parsed = new HashMap<>();
+    Map<Digest, Set<Digest>> opaque = new HashMap<>();
+    Map<Digest, List<Digest>> referrersOf = new HashMap<>();
+    for (Digest digest : revisions.keySet()) {
+      Optional<ParsedManifest> m = manifests.parse(digest);
+      if (m.isPresent()) {
+        parsed.put(digest, m.get());
+        if (m.get().subject() != null) {
+          referrersOf.computeIfAbsent(m.get().subject().digest(), s -> new ArrayList<>()).add(digest);
+        }
+      } else {
+        opaque.put(digest, readAllDigests(digest));
+      }
+    }
+
+    ArrayDeque<Digest> pending = new ArrayDeque<>();
+    for (Map.Entry<Digest, Instant> revision : revisions.entrySet()) {
+      Digest digest = revision.getKey();
+      ParsedManifest m = parsed.get(digest);
+      boolean referrer = m != null && m.subject() != null;
+      if (tagged.contains(digest) || run.recent(revision.getValue())
+          || (!run.options.deleteUntagged() && !referrer)) {
+        pending.add(digest);
+      }
+    }
+    Set<Digest> kept = new HashSet<>();
+    while (!pending.isEmpty()) {
+      Digest digest = pending.poll();
+      if (!revisions.containsKey(digest) || !kept.add(digest)) {
+        continue;
+      }
+      run.keptBlobs.add(digest);
+      ParsedManifest m = parsed.get(digest);
+      if (m != null) {
+        m.referencedBlobs().forEach(d -> run.keptBlobs.add(d.digest()));
+        m.manifests().forEach(d -> pending.add(d.digest()));
+      } else {
+        Set<Digest> named = opaque.getOrDefault(digest, Set.of());
+        run.keptBlobs.addAll(named);
+        pending.addAll(named);
+      }
+      pending.addAll(referrersOf.getOrDefault(digest, List.of()));
+    }
+
+    for (Digest digest : revisions.keySet()) {
+      if (!kept.contains(digest)) {
+        sweepManifest(run, repository, digest, parsed.get(digest), tags);
+      }
+    }
+    cleanReferrersIndex(run, repository, revisions.keySet());
+    recordLayerLinks(run, repository);
+    purgeUploads(run, repository);
+  }
+
+  private void sweepManifest(Run run, RepositoryName repository, Digest digest, ParsedManifest m,
+      Map<Tag, Digest> tags) {
+    String link = StoragePaths.revisionLink(repository, digest);
+    Lock lock = fence.lockFor(digest);
+    lock.lock();
+    try {
+      Optional<StorageEntry> now = storage.stat(link);
+      if (now.isEmpty() || run.recent(now.get().modified())) {
+        // Deleted meanwhile, or pushed again (or named by a new index) since the mark: it stays.
+        if (now.isPresent()) {
+          run.keptBlobs.add(digest);
+          if (m != null) {
+            m.referencedBlobs().forEach(d -> run.keptBlobs.add(d.digest()));
+          }
+        }
+        return;
+      }
+      run.manifestsRemoved.add(repository + "@" + digest);
+      run.options.listener().manifestRemoved(repository, digest);
+      if (run.options.dryRun()) {
+        return;
+      }
+      storage.delete(StoragePaths.revisionDirectory(repository, digest));
+    } finally {
+      lock.unlock();
+    }
+    for (Tag tag : tags.keySet()) {
+      storage.delete(StoragePaths.tagIndexEntry(repository, tag, digest));
+    }
+    if (m != null && m.subject() != null) {
+      referrers.remove(repository, m.subject().digest(), digest);
+      run.entriesRemoved++;
+    }
+  }
+
+  /** Removes index entries whose referrer is no longer a manifest of the repository. */
+  private void cleanReferrersIndex(Run run, RepositoryName repository, Set<Digest> revisions) {
+    record Stale(Digest subject, Digest referrer) {}
+    List<Stale> stale = new ArrayList<>();
+    referrers.forEach(repository, (subject, referrer) -> {
+      Digest d = referrer.digest();
+      if (!revisions.contains(d)
+          && storage.stat(StoragePaths.revisionLink(repository, d)).isEmpty()) {
+        stale.add(new Stale(subject, d));
+      }
+    });
+    for (Stale s : stale) {
+      if (!run.options.dryRun()) {
+        referrers.remove(repository, s.subject(), s.referrer());
+      }
+      run.entriesRemoved++;
+    }
+  }
+
+  private void recordLayerLinks(Run run, RepositoryName repository) {
+    String root = StoragePaths.layersDirectory(repository);
+    for (String algorithm : storage.list(root)) {
+      for (String encoded : storage.list(root + "/" + algorithm)) {
+        String candidate = algorithm + ":" + encoded;
+        if (Digest.isValid(candidate)) {
+          run.layerLinks.computeIfAbsent(Digest.parse(candidate), d -> new ArrayList<>())
+              .add(repository);
+        }
+      }
+    }
+  }
+
+  private void purgeUploads(Run run, RepositoryName repository) {
+    Instant expiry = clock.instant().minus(registryOptions.uploadMaxAge());
+    for (String id : storage.list(StoragePaths.uploadsDirectory(repository))) {
+      Instant started = uploads.startedAt(repository, id);
+      if (started == null || started.isBefore(expiry)) {
+        run.uploadsRemoved++;
+        run.options.listener().uploadRemoved(repository, id);
+        if (!run.options.dryRun()) {
+          storage.delete(StoragePaths.uploadDirectory(repository, id));
+        }
+      }
+    }
+  }
+
+  private void sweepBlobs(Run run) {
+    List<StorageEntry> candidates = new ArrayList<>();
+    storage.walk(StoragePaths.BLOBS, entry -> {
+      Digest digest = StoragePaths.digestOfBlobData(entry.path());
+      if (digest == null) {
+        return;
+      }
+      run.blobsScanned++;
+      if (!run.keptBlobs.contains(digest) && !run.recent(entry.modified())) {
+        candidates.add(entry);
+      }
+    });
+    for (StorageEntry entry : candidates) {
+      Digest digest = StoragePaths.digestOfBlobData(entry.path());
+      Lock lock = fence.lockFor(digest);
+      lock.lock();
+      try {
+        Optional<StorageEntry> now = storage.stat(entry.path());
+        if (now.isEmpty() || run.recent(now.get().modified())) {
+          continue;
+        }
+        run.blobsRemoved.add(digest.toString());
+        run.bytesFreed += now.get().size();
+        run.options.listener().blobRemoved(digest, now.get().size());
+        if (run.options.dryRun()) {
+          continue;
+        }
+        storage.delete(StoragePaths.blobDirectory(digest));
+        for (RepositoryName repository : run.layerLinks.getOrDefault(digest, List.of())) {
+          storage.delete(StoragePaths.layerDirectory(repository, digest));
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  private Map<Digest, Instant> revisions(RepositoryName repository) {
+    Map<Digest, Instant> result = new HashMap<>();
+    String root = StoragePaths.revisionsDirectory(repository);
+    for (String algorithm : storage.list(root)) {
+      for (String encoded : storage.list(root + "/" + algorithm)) {
+        String candidate = algorithm + ":" + encoded;
+        if (!Digest.isValid(candidate)) {
+          continue;
+        }
+        storage.stat(root + "/" + algorithm + "/" + encoded + "/link")
+            .ifPresent(e -> result.put(Digest.parse(candidate), e.modified()));
+      }
+    }
+    return result;
+  }
+
+  private Set<Digest> readAllDigests(Digest digest) {
+    try {
+      return ManifestParser.allDigests(storage.read(StoragePaths.blobData(digest)));
+    } catch (ObjectNotFoundException e) {
+      return Set.of();
+    }
+  }
+}

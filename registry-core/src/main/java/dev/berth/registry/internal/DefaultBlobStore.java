@@ -1,0 +1,83 @@
+package dev.berth.registry.internal;
+
+import dev.berth.registry.BlobInfo;
+import dev.berth.registry.BlobStore;
+import dev.berth.registry.Digest;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageEntry;
+import dev.berth.registry.storage.StoragePaths;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Blobs through {@code _layers} links. A repository's manifests are blobs of it too (through their
+ * revision links). The OCI empty blob {@code {}} is visible everywhere, stored or not.
+ */
+public final class DefaultBlobStore implements BlobStore {
+
+  static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
+
+  private final Storage storage;
+  private final Repositories repositories;
+  private final boolean deletesEnabled;
+
+  public DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled) {
+    this.storage = storage;
+    this.repositories = repositories;
+    this.deletesEnabled = deletesEnabled;
+  }
+
+  @Override
+  public Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
+    if (digest.equals(Digest.EMPTY_JSON)) {
+      return Optional.of(new BlobInfo(digest, EMPTY_JSON.length));
+    }
+    if (!isLinked(repository, digest)) {
+      return Optional.empty();
+    }
+    return storage.stat(StoragePaths.blobData(digest)).filter(e -> !e.directory())
+        .map(StorageEntry::size).map(size -> new BlobInfo(digest, size));
+  }
+
+  @Override
+  public InputStream open(RepositoryName repository, Digest digest, long offset) {
+    if (isLinked(repository, digest)) {
+      try {
+        return storage.open(StoragePaths.blobData(digest), offset);
+      } catch (ObjectNotFoundException e) {
+        // Linked but its bytes are gone (collected): unknown.
+      }
+    }
+    if (digest.equals(Digest.EMPTY_JSON)) {
+      int start = (int) Math.min(offset, EMPTY_JSON.length);
+      return new ByteArrayInputStream(EMPTY_JSON, start, EMPTY_JSON.length - start);
+    }
+    throw unknown(repository, digest);
+  }
+
+  @Override
+  public void delete(RepositoryName repository, Digest digest) {
+    if (!deletesEnabled) {
+      throw new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+    }
+    if (!storage.delete(StoragePaths.layerLink(repository, digest))) {
+      throw unknown(repository, digest);
+    }
+  }
+
+  boolean isLinked(RepositoryName repository, Digest digest) {
+    return storage.stat(StoragePaths.layerLink(repository, digest)).isPresent()
+        || storage.stat(StoragePaths.revisionLink(repository, digest)).isPresent();
+  }
+
+  private RegistryException unknown(RepositoryName repository, Digest digest) {
+    return repositories.notFound(repository, ErrorCode.BLOB_UNKNOWN,
+        "blob " + digest + " is not known in repository " + repository);
+  }
+}

@@ -1,0 +1,31 @@
+package dev.berth.registry.internal;
+
+import dev.berth.registry.Digest;
+import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.Storage;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/** Link files: a digest string, no newline (registry:2's format; a trailing newline is tolerated). */
+public final class Links {
+  private Links() {}
+
+  public static Optional<Digest> read(Storage storage, String path) {
+    byte[] bytes;
+    try {
+      bytes = storage.read(path);
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
+    }
+    String text = new String(bytes, StandardCharsets.UTF_8).trim();
+    return Digest.isValid(text) ? Optional.of(Digest.parse(text)) : Optional.empty();
+  }
+
+  public static void write(Storage storage, String path, Digest digest) {
+    storage.write(path, bytes(digest));
+  }
+
+  public static byte[] bytes(Digest digest) {
+    return digest.toString().getBytes(StandardCharsets.UTF_8);
+  }
+}

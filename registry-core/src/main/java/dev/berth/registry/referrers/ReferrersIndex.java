@@ -1,0 +1,41 @@
+package dev.berth.registry.referrers;
+
+import dev.berth.registry.Descriptor;
+import dev.berth.registry.Digest;
+import dev.berth.registry.RepositoryName;
+import java.util.function.BiConsumer;
+
+/**
+ * Which manifests of a repository name which subject, with the descriptor fields a referrers
+ * listing shows, so that a page is answered without reading any manifest.
+ *
+ * <p>Order: ascending by referrer digest (algorithm, then encoded value). Paging is keyset-based on
+ * that order, so a walk that continues after digest {@code d} sees every entry greater than
+ * {@code d} that exists at that moment: entries present for a whole walk appear exactly once.
+ *
+ * <p>The index is derived data: {@code Registry.reindex()} rebuilds it from the manifests.
+ */
+public interface ReferrersIndex {
+
+  /** Records that {@code referrer} names {@code subject}; replaces an entry for the same digest. */
+  void add(RepositoryName repository, Digest subject, Descriptor referrer);
+
+  /** Forgets one entry; nothing happens when there is none. */
+  void remove(RepositoryName repository, Digest subject, Digest referrer);
+
+  /**
+   * One page of a subject's referrers.
+   *
+   * @param artifactType only entries of this artifact type, or null for all
+   * @param after the last digest of the previous page, or null for the first page
+   * @param limit the most entries to return (at least 1)
+   */
+  ReferrersPage list(RepositoryName repository, Digest subject, String artifactType, Digest after,
+      int limit);
+
+  /** Visits every entry of a repository as (subject, referrer), subjects in no particular order. */
+  void forEach(RepositoryName repository, BiConsumer<Digest, Descriptor> visitor);
+
+  /** Forgets every entry of a repository (before it is rebuilt). */
+  void clear(RepositoryName repository);
+}

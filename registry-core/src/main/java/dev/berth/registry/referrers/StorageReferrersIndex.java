@@ -1,0 +1,149 @@
+package dev.berth.registry.referrers;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.Striped;
+import dev.berth.registry.Descriptor;
+import dev.berth.registry.Digest;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StoragePaths;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.locks.Lock;
+import java.util.function.BiConsumer;
+
+/**
+ * A {@link ReferrersIndex} kept in {@link Storage}, beside the repository it describes
+ * ({@code _referrers/subjects/<alg>/<hex>/}, see {@link StoragePaths}), so that it survives
+ * restarts and is shared by every instance on the same storage.
+ *
+ * <p>Each entry is one small object holding the referrer's descriptor, so concurrent writers never
+ * overwrite each other's entries. Every change also rewrites the subject's {@code generation}
+ * object with a fresh random value. Readers keep a subject's entries in memory, sorted, together with
+ * the generation they were loaded under; a page costs one read of the generation object and a walk
+ * of the in-memory map (the same for 10 referrers as for 100,000). When the generation differs, the
+ * subject is loaded again from its entries.
+ *
+ * <p>Why this is safe with several instances: a writer writes its entry before the new
+ * generation; a reader reads the generation before listing entries. A reader that sees generation
+ * g therefore lists at least every entry written before g, and any later change writes a new
+ * generation, which the next reader notices.
+ */
+public final class StorageReferrersIndex implements ReferrersIndex {
+
+  private record Key(RepositoryName repository, Digest subject) {}
+
+  private record Loaded(byte[] generation, SubjectReferrers referrers) {}
+
+  private final Storage storage;
+  private final Cache<Key, Loaded> loaded;
+  private final Striped<Lock> writeLocks = Striped.lock(64);
+
+  /**
+   * @param maxCachedEntries how many referrer entries to keep in memory across all subjects
+   */
+  public StorageReferrersIndex(Storage storage, long maxCachedEntries) {
+    this.storage = storage;
+    this.loaded = CacheBuilder.newBuilder()
+        .maximumWeight(maxCachedEntries)
+        .<Key, Loaded>weigher((k, v) -> 1 + v.referrers.size())
+        .build();
+  }
+
+  public StorageReferrersIndex(Storage storage) {
+    this(storage, 2_000_000);
+  }
+
+  @Override
+  public void add(RepositoryName repository, Digest subject, Descriptor referrer) {
+    Key key = new Key(repository, subject);
+    Lock lock = writeLocks.get(key);
+    lock.lock();
+    try {
+      storage.write(StoragePaths.referrersEntry(repository, subject, referrer.digest()),
+          DescriptorJson.toBytes(referrer));
+      newGeneration(repository, subject);
+    } finally {
+      loaded.invalidate(key);
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public void remove(RepositoryName repository, Digest subject, Digest referrer) {
+    Key key = new Key(repository, subject);
+    Lock lock = writeLocks.get(key);
+    lock.lock();
+    try {
+      if (storage.delete(StoragePaths.referrersEntry(repository, subject, referrer))) {
+        newGeneration(repository, subject);
+      }
+    } finally {
+      loaded.invalidate(key);
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public ReferrersPage list(RepositoryName repository, Digest subject, String artifactType,
+      Digest after, int limit) {
+    byte[] generation;
+    try {
+      generation = storage.read(StoragePaths.referrersGeneration(repository, subject));
+    } catch (ObjectNotFoundException e) {
+      return ReferrersPage.empty();
+    }
+    Key key = new Key(repository, subject);
+    Loaded current = loaded.getIfPresent(key);
+    if (current == null || !Arrays.equals(current.generation, generation)) {
+      current = new Loaded(generation, load(repository, subject));
+      loaded.put(key, current);
+    }
+    return current.referrers.page(artifactType, after, limit);
+  }
+
+  @Override
+  public void forEach(RepositoryName repository, BiConsumer<Digest, Descriptor> visitor) {
+    String root = StoragePaths.referrersDirectory(repository) + "/subjects";
+    storage.walk(root, entry -> {
+      String[] parts = entry.path().substring(root.length() + 1).split("/");
+      // <alg>/<hex>/entries/<alg>-<hex>
+      if (parts.length == 4 && parts[2].equals("entries")
+          && Digest.isValid(parts[0] + ":" + parts[1])) {
+        try {
+          visitor.accept(Digest.parse(parts[0] + ":" + parts[1]),
+              DescriptorJson.fromBytes(storage.read(entry.path())));
+        } catch (ObjectNotFoundException removedMeanwhile) {
+          // Gone since the walk saw it.
+        }
+      }
+    });
+  }
+
+  @Override
+  public void clear(RepositoryName repository) {
+    storage.delete(StoragePaths.referrersDirectory(repository));
+    loaded.asMap().keySet().removeIf(k -> k.repository.equals(repository));
+  }
+
+  private SubjectReferrers load(RepositoryName repository, Digest subject) {
+    SubjectReferrers referrers = new SubjectReferrers();
+    String entries = StoragePaths.referrersEntries(repository, subject);
+    for (String name : storage.list(entries)) {
+      try {
+        referrers.put(DescriptorJson.fromBytes(storage.read(entries + "/" + name)));
+      } catch (ObjectNotFoundException removedMeanwhile) {
+        // Removed after the listing; its removal wrote a new generation.
+      }
+    }
+    return referrers;
+  }
+
+  private void newGeneration(RepositoryName repository, Digest subject) {
+    storage.write(StoragePaths.referrersGeneration(repository, subject),
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,103 @@
+package dev.berth.registry.storage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Where Berth keeps its bytes: a flat namespace of objects under {@code /}-separated paths, with the
+ * operations an object store offers. It knows nothing of OCI; {@link StoragePaths} alone decides
+ * which path holds what.
+ *
+ * <p>The interface is shaped so that an S3-compatible store can implement it: objects are written
+ * whole (there is no append), {@link #move} may be a copy and a delete, directories exist only while
+ * they hold an object, and listing is by prefix, in lexical order, paged with {@code startAfter}.
+ *
+ * <p>Paths are relative, use {@code /}, and have no empty, {@code .} or {@code ..} segments; the empty
+ * path is the root. Implementations are thread-safe; every write is atomic (a reader sees the old
+ * object or the new one, never a part).
+ */
+public interface Storage {
+
+  /** The object or directory at {@code path}, or empty when there is none. */
+  Optional<StorageEntry> stat(String path);
+
+  /**
+   * Opens the object at {@code path} for reading from {@code offset}.
+   *
+   * @throws ObjectNotFoundException when there is no object there
+   */
+  InputStream open(String path, long offset);
+
+  /**
+   * Reads a small object whole.
+   *
+   * @throws ObjectNotFoundException when there is no object there
+   */
+  default byte[] read(String path) {
+    try (InputStream in = open(path, 0)) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw new UncheckedIOException("read " + path, e);
+    }
+  }
+
+  /** Writes a small object whole, replacing any object at {@code path} atomically. */
+  void write(String path, byte[] content);
+
+  /**
+   * Creates the object at {@code path} only if there is none, atomically.
+   *
+   * @return true if this call created it, false if an object was already there (left unchanged)
+   */
+  boolean writeIfAbsent(String path, byte[] content);
+
+  /**
+   * A streaming writer for a (possibly large) object; nothing is visible at {@code path} until
+   * {@link StorageWriter#commit()}.
+   */
+  StorageWriter writer(String path);
+
+  /**
+   * Moves an object, replacing the target. The target appears atomically; on stores without rename
+   * this is a copy followed by a delete of the source.
+   *
+   * @throws ObjectNotFoundException when the source is missing
+   */
+  void move(String source, String target);
+
+  /**
+   * Deletes the object at {@code path}, or every object under it when it is a directory.
+   *
+   * @return true when something was deleted
+   */
+  boolean delete(String path);
+
+  /**
+   * The names (last path segment) of the objects and directories directly under {@code directory},
+   * in lexical order, starting strictly after {@code startAfter} (null for the beginning), at most
+   * {@code limit} of them. A missing directory lists as empty.
+   */
+  List<String> list(String directory, String startAfter, int limit);
+
+  /** All names directly under {@code directory}, in lexical order. */
+  default List<String> list(String directory) {
+    return list(directory, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * Visits every object (not directories) under {@code directory}, recursively. Objects removed
+   * while the walk runs may or may not be visited; the walk never fails because of them.
+   */
+  void walk(String directory, Consumer<StorageEntry> visitor);
+
+  /**
+   * Sets the object's modification time to now, so that age-based collection spares it.
+   *
+   * @return false when there is no object at {@code path}
+   */
+  boolean touch(String path);
+}

@@ -1,0 +1,196 @@
+package dev.berth.registry.storage;
+
+import dev.berth.registry.Digest;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Tag;
+
+/**
+ * The whole on-disk format, in one place. It is distribution's ({@code registry:2}) layout, so that
+ * a directory written by one is served by the other, plus Berth's own data under names that
+ * {@code registry:2} ignores ({@code _referrers}, {@code _berth}, {@code .berth-tmp}).
+ *
+ * <pre>
+ * docker/registry/v2/
+ * ├── blobs/&lt;alg&gt;/&lt;hh&gt;/&lt;hex&gt;/data                          raw bytes of every blob and manifest
+ * ├── _berth/                                             registry-wide Berth state (index version, GC)
+ * └── repositories/&lt;name&gt;/                                 names nest: a/b/c
+ *     ├── _layers/&lt;alg&gt;/&lt;hex&gt;/link                          "sha256:..." makes a blob visible here
+ *     ├── _manifests/
+ *     │   ├── revisions/&lt;alg&gt;/&lt;hex&gt;/link                 a manifest of this repository
+ *     │   └── tags/&lt;tag&gt;/
+ *     │       ├── current/link                            the tag's manifest now
+ *     │       └── index/&lt;alg&gt;/&lt;hex&gt;/link                 every manifest it has named
+ *     ├── _uploads/&lt;id&gt;/
+ *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
+ *     │   └── _berth/parts/&lt;offset, 20 digits&gt;           Berth's received bytes, one object per chunk
+ *     └── _referrers/subjects/&lt;alg&gt;/&lt;hex&gt;/              Berth's referrers index for one subject
+ *         ├── generation                                  changes on every change below
+ *         └── entries/&lt;alg&gt;-&lt;hex&gt;                        one referrer's descriptor (JSON)
+ * </pre>
+ *
+ * <p>Link files hold the digest string without a newline.
+ */
+public final class StoragePaths {
+  private StoragePaths() {}
+
+  public static final String ROOT = "docker/registry/v2";
+  public static final String BLOBS = ROOT + "/blobs";
+  public static final String REPOSITORIES = ROOT + "/repositories";
+  public static final String BERTH = ROOT + "/_berth";
+
+  public static final String LAYERS = "_layers";
+  public static final String MANIFESTS = "_manifests";
+  public static final String UPLOADS = "_uploads";
+  public static final String REFERRERS = "_referrers";
+
+  /** {@code blobs/<alg>/<hh>/<hex>}: the directory of one blob. */
+  public static String blobDirectory(Digest digest) {
+    String hex = digest.encoded();
+    return BLOBS + "/" + digest.algorithm() + "/" + hex.substring(0, Math.min(2, hex.length())) + "/"
+        + hex;
+  }
+
+  /** {@code blobs/<alg>/<hh>/<hex>/data}: the bytes of a blob or manifest. */
+  public static String blobData(Digest digest) {
+    return blobDirectory(digest) + "/data";
+  }
+
+  /** The digest a {@code blobs/<alg>/<hh>/<hex>/data} path names, or null for any other path. */
+  public static Digest digestOfBlobData(String path) {
+    if (!path.startsWith(BLOBS + "/") || !path.endsWith("/data")) {
+      return null;
+    }
+    String[] parts = path.substring(BLOBS.length() + 1).split("/");
+    if (parts.length != 4 || !Digest.isValid(parts[0] + ":" + parts[2])) {
+      return null;
+    }
+    return Digest.parse(parts[0] + ":" + parts[2]);
+  }
+
+  public static String repository(RepositoryName name) {
+    return REPOSITORIES + "/" + name.value();
+  }
+
+  public static String layersDirectory(RepositoryName name) {
+    return repository(name) + "/" + LAYERS;
+  }
+
+  /** {@code _layers/<alg>/<hex>}: the directory holding a blob's link. */
+  public static String layerDirectory(RepositoryName name, Digest digest) {
+    return layersDirectory(name) + "/" + digest.algorithm() + "/" + digest.encoded();
+  }
+
+  /** {@code _layers/<alg>/<hex>/link}. */
+  public static String layerLink(RepositoryName name, Digest digest) {
+    return layerDirectory(name, digest) + "/link";
+  }
+
+  public static String manifestsDirectory(RepositoryName name) {
+    return repository(name) + "/" + MANIFESTS;
+  }
+
+  public static String revisionsDirectory(RepositoryName name) {
+    return manifestsDirectory(name) + "/revisions";
+  }
+
+  /** {@code _manifests/revisions/<alg>/<hex>}: the directory holding a revision's link. */
+  public static String revisionDirectory(RepositoryName name, Digest digest) {
+    return revisionsDirectory(name) + "/" + digest.algorithm() + "/" + digest.encoded();
+  }
+
+  /** {@code _manifests/revisions/<alg>/<hex>/link}. */
+  public static String revisionLink(RepositoryName name, Digest digest) {
+    return revisionDirectory(name, digest) + "/link";
+  }
+
+  public static String tagsDirectory(RepositoryName name) {
+    return manifestsDirectory(name) + "/tags";
+  }
+
+  public static String tagDirectory(RepositoryName name, Tag tag) {
+    return tagsDirectory(name) + "/" + tag.value();
+  }
+
+  /** {@code _manifests/tags/<tag>/current/link}. */
+  public static String tagCurrentLink(RepositoryName name, Tag tag) {
+    return tagDirectory(name, tag) + "/current/link";
+  }
+
+  /** {@code _manifests/tags/<tag>/index/<alg>/<hex>}: one entry of a tag's history. */
+  public static String tagIndexEntry(RepositoryName name, Tag tag, Digest digest) {
+    return tagDirectory(name, tag) + "/index/" + digest.algorithm() + "/" + digest.encoded();
+  }
+
+  /** {@code _manifests/tags/<tag>/index/<alg>/<hex>/link}. */
+  public static String tagIndexLink(RepositoryName name, Tag tag, Digest digest) {
+    return tagIndexEntry(name, tag, digest) + "/link";
+  }
+
+  public static String uploadsDirectory(RepositoryName name) {
+    return repository(name) + "/" + UPLOADS;
+  }
+
+  public static String uploadDirectory(RepositoryName name, String id) {
+    return uploadsDirectory(name) + "/" + id;
+  }
+
+  /** {@code _uploads/<id>/startedat}. */
+  public static String uploadStartedAt(RepositoryName name, String id) {
+    return uploadDirectory(name, id) + "/startedat";
+  }
+
+  /** {@code _uploads/<id>/_berth/parts}: Berth's chunks of one upload. */
+  public static String uploadParts(RepositoryName name, String id) {
+    return uploadDirectory(name, id) + "/_berth/parts";
+  }
+
+  /** One chunk, named by its offset in 20 digits so that names sort by offset. */
+  public static String uploadPart(RepositoryName name, String id, long offset) {
+    return uploadParts(name, id) + "/" + partName(offset);
+  }
+
+  public static String partName(long offset) {
+    return String.format("%020d", offset);
+  }
+
+  public static String referrersDirectory(RepositoryName name) {
+    return repository(name) + "/" + REFERRERS;
+  }
+
+  /** {@code _referrers/subjects/<alg>/<hex>}: one subject's part of the referrers index. */
+  public static String referrersSubject(RepositoryName name, Digest subject) {
+    return referrersDirectory(name) + "/subjects/" + subject.algorithm() + "/" + subject.encoded();
+  }
+
+  public static String referrersGeneration(RepositoryName name, Digest subject) {
+    return referrersSubject(name, subject) + "/generation";
+  }
+
+  public static String referrersEntries(RepositoryName name, Digest subject) {
+    return referrersSubject(name, subject) + "/entries";
+  }
+
+  /** {@code entries/<alg>-<hex>}: names sort as the digests do. */
+  public static String referrersEntry(RepositoryName name, Digest subject, Digest referrer) {
+    return referrersEntries(name, subject) + "/" + entryName(referrer);
+  }
+
+  public static String entryName(Digest referrer) {
+    return referrer.algorithm() + "-" + referrer.encoded();
+  }
+
+  /** The digest an {@code entries/} name stands for, or null. */
+  public static Digest digestOfEntryName(String name) {
+    int dash = name.indexOf('-');
+    if (dash <= 0) {
+      return null;
+    }
+    String candidate = name.substring(0, dash) + ":" + name.substring(dash + 1);
+    return Digest.isValid(candidate) ? Digest.parse(candidate) : null;
+  }
+
+  /** Registry-wide marker: the referrers index format version, written once the index is complete. */
+  public static String referrersIndexVersion() {
+    return BERTH + "/referrers-index-version";
+  }
+}

@@ -1,0 +1,130 @@
+package dev.berth.registry.servlet;
+
+import dev.berth.registry.BlobInfo;
+import dev.berth.registry.Digest;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.Registry;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code /v2/<name>/blobs/<digest>}: GET and HEAD with single ranges, DELETE. */
+final class BlobHandlers {
+
+  private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
+  private static final int BUFFER = 256 * 1024;
+
+  private final Registry registry;
+
+  BlobHandlers(Registry registry) {
+    this.registry = registry;
+  }
+
+  void get(Exchange ex) throws IOException {
+    RepositoryName repository = ex.repository();
+    Digest digest = Digest.parse(ex.path("digest"));
+    BlobInfo blob = registry.blobs().stat(repository, digest).orElseThrow(
+        () -> new RegistryException(ErrorCode.BLOB_UNKNOWN,
+            "blob " + digest + " is not known in repository " + repository));
+    ex.header("Docker-Content-Digest", digest.toString());
+    ex.header("ETag", "\"" + digest + "\"");
+    ex.header("Accept-Ranges", "bytes");
+    ex.header("Cache-Control", "max-age=31536000, immutable");
+    long size = blob.size();
+    long start = 0;
+    long end = size - 1;
+    int status = 200;
+    String range = ex.header("Range");
+    if (range != null && !range.contains(",")) {
+      long[] bounds = parseRange(range.trim(), size);
+      if (bounds != null) {
+        start = bounds[0];
+        end = bounds[1];
+        status = 206;
+        ex.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+      }
+    }
+    long length = size == 0 ? 0 : end - start + 1;
+    ex.response.setStatus(status);
+    ex.response.setContentType("application/octet-stream");
+    ex.response.setContentLengthLong(length);
+    if (ex.isHead() || length == 0) {
+      return;
+    }
+    try (InputStream in = registry.blobs().open(repository, digest, start);
+        OutputStream out = ex.response.getOutputStream()) {
+      byte[] buffer = new byte[BUFFER];
+      long remaining = length;
+      while (remaining > 0) {
+        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        if (n < 0) {
+          throw new IOException("blob " + digest + " ended " + remaining + " bytes early");
+        }
+        out.write(buffer, 0, n);
+        remaining -= n;
+      }
+    }
+  }
+
+  /**
+   * A single {@code bytes=a-b}, {@code bytes=a-} or {@code bytes=-n}: the inclusive bounds, null for
+   * a header that is not a byte range (served whole, as RFC 9110 allows).
+   *
+   * @throws RegistryException RANGE_INVALID (416) when no byte of the range exists
+   */
+  private static long[] parseRange(String header, long size) {
+    Matcher m = RANGE.matcher(header);
+    if (!m.matches() || m.group(1).isEmpty() && m.group(2).isEmpty()) {
+      return null;
+    }
+    try {
+      long start;
+      long end;
+      if (m.group(1).isEmpty()) {
+        long suffix = Long.parseLong(m.group(2));
+        if (suffix == 0) {
+          throw unsatisfiable(header, size);
+        }
+        start = Math.max(0, size - suffix);
+        end = size - 1;
+      } else {
+        start = Long.parseLong(m.group(1));
+        end = m.group(2).isEmpty() ? size - 1 : Math.min(Long.parseLong(m.group(2)), size - 1);
+        if (!m.group(2).isEmpty() && Long.parseLong(m.group(2)) < start) {
+          return null;
+        }
+      }
+      if (start >= size || size == 0) {
+        throw unsatisfiable(header, size);
+      }
+      return new long[] {start, end};
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static RegistryException unsatisfiable(String header, long size) {
+    return new RangeNotSatisfiable("range " + header + " is outside the blob's " + size + " bytes",
+        size);
+  }
+
+  /** A 416 for a read; the servlet adds {@code Content-Range: bytes *}{@code /<size>}. */
+  static final class RangeNotSatisfiable extends RegistryException {
+    private static final long serialVersionUID = 1L;
+    final long size;
+
+    RangeNotSatisfiable(String message, long size) {
+      super(ErrorCode.RANGE_INVALID, message);
+      this.size = size;
+    }
+  }
+
+  void delete(Exchange ex) {
+    registry.blobs().delete(ex.repository(), Digest.parse(ex.path("digest")));
+    ex.sendEmpty(202);
+  }
+}

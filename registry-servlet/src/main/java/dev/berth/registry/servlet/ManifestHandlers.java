@@ -1,0 +1,63 @@
+package dev.berth.registry.servlet;
+
+import dev.berth.registry.Digest;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.ManifestContent;
+import dev.berth.registry.PutManifestResult;
+import dev.berth.registry.Reference;
+import dev.berth.registry.Registry;
+import dev.berth.registry.RepositoryName;
+import java.io.IOException;
+
+/** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */
+final class ManifestHandlers {
+  private final Registry registry;
+
+  ManifestHandlers(Registry registry) {
+    this.registry = registry;
+  }
+
+  /** GET and HEAD: the exact bytes and their stored type. */
+  void get(Exchange ex, Reference reference) throws IOException {
+    ManifestContent manifest = registry.manifests().get(ex.repository(), reference);
+    String etag = "\"" + manifest.digest() + "\"";
+    ex.header("Docker-Content-Digest", manifest.digest().toString());
+    ex.header("ETag", etag);
+    if (reference instanceof Digest) {
+      ex.header("Cache-Control", "max-age=31536000, immutable");
+    }
+    String ifNoneMatch = ex.header("If-None-Match");
+    if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
+      ex.status(304);
+      return;
+    }
+    ex.send(200, manifest.mediaType(), manifest.bytes());
+  }
+
+  void get(Exchange ex) throws IOException {
+    get(ex, Reference.parse(ex.path("ref")));
+  }
+
+  /** The seed reads artifacts back from {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */
+  void getOras(Exchange ex) throws IOException {
+    get(ex, Digest.parse(ex.path("digest")));
+  }
+
+  void put(Exchange ex) throws IOException {
+    RepositoryName repository = ex.repository();
+    Reference reference = Reference.parse(ex.path("ref"));
+    byte[] body = ex.readBody(registry.options().maxManifestBytes(), ErrorCode.MANIFEST_TOO_LARGE,
+        "manifest");
+    PutManifestResult result = registry.manifests().put(repository, reference,
+        ex.header("Content-Type"), body);
+    ex.header("Location", ex.url(Paths.manifest(repository, result.digest())));
+    ex.header("Docker-Content-Digest", result.digest().toString());
+    result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
+    ex.sendEmpty(201);
+  }
+
+  void delete(Exchange ex) {
+    registry.manifests().delete(ex.repository(), Reference.parse(ex.path("ref")));
+    ex.sendEmpty(202);
+  }
+}
