@@ -1,0 +1,286 @@
+package dev.berth.registry.storage;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link Storage} must do. An implementation's test is a subclass that says how to make
+ * one; the suite checks, after each test, that the test's objects were all deleted and nothing is
+ * left behind (no stray temporary objects, no empty directories).
+ */
+public abstract class StorageContract {
+
+  /** A fresh, empty storage. */
+  protected abstract Storage create() throws Exception;
+
+  /** Releases it (the default does nothing). */
+  protected void dispose(Storage storage) throws Exception {}
+
+  protected Storage storage;
+
+  @BeforeEach
+  void setUpStorage() throws Exception {
+    storage = create();
+  }
+
+  @AfterEach
+  void nothingLeftBehind() throws Exception {
+    for (String name : storage.list("")) {
+      storage.delete(name);
+    }
+    assertEquals(List.of(), storage.list(""), "storage is empty after deleting everything");
+    List<String> objects = new ArrayList<>();
+    storage.walk("", e -> objects.add(e.path()));
+    assertEquals(List.of(), objects, "no object is left behind");
+    dispose(storage);
+  }
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void writesAndReadsBack() {
+    storage.write("a/b/c", utf8("hello"));
+    assertArrayEquals(utf8("hello"), storage.read("a/b/c"));
+    StorageEntry entry = storage.stat("a/b/c").orElseThrow();
+    assertEquals(5, entry.size());
+    assertFalse(entry.directory());
+    assertEquals("a/b/c", entry.path());
+    assertTrue(storage.stat("a/b").orElseThrow().directory());
+    storage.delete("a");
+  }
+
+  @Test
+  void writeReplacesAtomically() {
+    storage.write("x", utf8("one"));
+    storage.write("x", utf8("two, longer"));
+    assertArrayEquals(utf8("two, longer"), storage.read("x"));
+    storage.delete("x");
+  }
+
+  @Test
+  void missingObjectsAreTypedNotFound() {
+    assertTrue(storage.stat("nope").isEmpty());
+    assertThrows(ObjectNotFoundException.class, () -> storage.read("nope"));
+    assertThrows(ObjectNotFoundException.class, () -> storage.open("nope", 0));
+    assertThrows(ObjectNotFoundException.class, () -> storage.move("nope", "there"));
+    assertFalse(storage.delete("nope"));
+    assertFalse(storage.touch("nope"));
+    assertEquals(List.of(), storage.list("nope"));
+    storage.walk("nope", e -> {
+      throw new AssertionError("walked " + e);
+    });
+  }
+
+  @Test
+  void readingADirectoryIsNotFound() {
+    storage.write("d/f", utf8("x"));
+    assertThrows(ObjectNotFoundException.class, () -> storage.read("d"));
+    storage.delete("d");
+  }
+
+  @Test
+  void opensAtAnOffset() throws IOException {
+    storage.write("o", utf8("0123456789"));
+    try (InputStream in = storage.open("o", 4)) {
+      assertArrayEquals(utf8("456789"), in.readAllBytes());
+    }
+    try (InputStream in = storage.open("o", 10)) {
+      assertArrayEquals(new byte[0], in.readAllBytes());
+    }
+    storage.delete("o");
+  }
+
+  @Test
+  void writeIfAbsentCreatesOnce() {
+    assertTrue(storage.writeIfAbsent("once", utf8("first")));
+    assertFalse(storage.writeIfAbsent("once", utf8("second")));
+    assertArrayEquals(utf8("first"), storage.read("once"));
+    storage.delete("once");
+  }
+
+  @Test
+  void concurrentWriteIfAbsentHasOneWinner() throws Exception {
+    int writers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<Boolean>> results = new ArrayList<>();
+    for (int i = 0; i < writers; i++) {
+      byte[] content = utf8("writer " + i);
+      results.add(pool.submit(() -> {
+        go.await();
+        return storage.writeIfAbsent("race/target", content);
+      }));
+    }
+    go.countDown();
+    int winners = 0;
+    for (Future<Boolean> r : results) {
+      winners += r.get() ? 1 : 0;
+    }
+    pool.shutdown();
+    assertEquals(1, winners);
+    assertTrue(new String(storage.read("race/target"), StandardCharsets.UTF_8).startsWith("writer "));
+    storage.delete("race");
+  }
+
+  @Test
+  void streamingWriterIsInvisibleUntilCommit() throws IOException {
+    try (StorageWriter writer = storage.writer("big/object")) {
+      byte[] chunk = new byte[64 * 1024];
+      for (int i = 0; i < 16; i++) {
+        chunk[0] = (byte) i;
+        writer.write(chunk);
+      }
+      assertEquals(16 * 64 * 1024, writer.size());
+      assertTrue(storage.stat("big/object").isEmpty(), "nothing visible before commit");
+      writer.commit();
+    }
+    assertEquals(16 * 64 * 1024, storage.stat("big/object").orElseThrow().size());
+    storage.delete("big");
+  }
+
+  @Test
+  void cancelledWriterLeavesNothing() throws IOException {
+    try (StorageWriter writer = storage.writer("gone/object")) {
+      writer.write(utf8("never seen"));
+      writer.cancel();
+    }
+    try (StorageWriter writer = storage.writer("gone/other")) {
+      writer.write(utf8("closed without commit"));
+    }
+    assertTrue(storage.stat("gone").isEmpty());
+  }
+
+  @Test
+  void commitIfAbsentKeepsTheFirst() throws IOException {
+    try (StorageWriter first = storage.writer("p")) {
+      first.write(utf8("first"));
+      assertTrue(first.commitIfAbsent());
+    }
+    try (StorageWriter second = storage.writer("p")) {
+      second.write(utf8("second"));
+      assertFalse(second.commitIfAbsent());
+    }
+    assertArrayEquals(utf8("first"), storage.read("p"));
+    storage.delete("p");
+  }
+
+  @Test
+  void movesReplacingTheTarget() {
+    storage.write("from/x", utf8("moved"));
+    storage.write("to/y", utf8("old"));
+    storage.move("from/x", "to/y");
+    assertArrayEquals(utf8("moved"), storage.read("to/y"));
+    assertTrue(storage.stat("from/x").isEmpty());
+    assertTrue(storage.stat("from").isEmpty(), "an emptied directory disappears");
+    storage.delete("to");
+  }
+
+  @Test
+  void deletesATreeAndPrunesEmptyParents() {
+    storage.write("t/a/1", utf8("1"));
+    storage.write("t/a/2", utf8("2"));
+    storage.write("t/b/3", utf8("3"));
+    assertTrue(storage.delete("t/a"));
+    assertTrue(storage.stat("t/a").isEmpty());
+    assertArrayEquals(utf8("3"), storage.read("t/b/3"));
+    assertTrue(storage.delete("t/b/3"));
+    assertTrue(storage.stat("t").isEmpty(), "directories exist only while they hold objects");
+  }
+
+  @Test
+  void listsChildrenInLexicalOrderWithPaging() {
+    for (String name : List.of("b", "a-b", "a", "a.c", "c/x", "c/y", "a-c/nested", "_u/v")) {
+      storage.write("l/" + name, utf8(name));
+    }
+    assertEquals(List.of("_u", "a", "a-b", "a-c", "a.c", "b", "c"), storage.list("l"));
+    assertEquals(List.of("a-b", "a-c"), storage.list("l", "a", 2));
+    assertEquals(List.of("b", "c"), storage.list("l", "a.c", 10));
+    assertEquals(List.of(), storage.list("l", "c", 10));
+    assertEquals(List.of("x", "y"), storage.list("l/c"));
+    storage.delete("l");
+  }
+
+  @Test
+  void walksEveryObjectUnderADirectory() {
+    storage.write("w/1", utf8("1"));
+    storage.write("w/d/2", utf8("22"));
+    storage.write("w/d/e/3", utf8("333"));
+    storage.write("other/4", utf8("4"));
+    List<String> seen = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger bytes = new AtomicInteger();
+    storage.walk("w", e -> {
+      seen.add(e.path());
+      bytes.addAndGet((int) e.size());
+      assertFalse(e.directory());
+    });
+    Collections.sort(seen);
+    assertEquals(List.of("w/1", "w/d/2", "w/d/e/3"), seen);
+    assertEquals(6, bytes.get());
+    storage.delete("w");
+    storage.delete("other");
+  }
+
+  @Test
+  void touchMovesTheModificationTimeForward() throws Exception {
+    storage.write("t", utf8("x"));
+    Instant before = storage.stat("t").orElseThrow().modified();
+    Thread.sleep(20);
+    assertTrue(storage.touch("t"));
+    Instant after = storage.stat("t").orElseThrow().modified();
+    assertTrue(after.isAfter(before), before + " then " + after);
+    storage.delete("t");
+  }
+
+  @Test
+  void rejectsMalformedPaths() {
+    for (String bad : List.of("/abs", "a//b", "a/../b", "./a", "a/", "a\\b")) {
+      assertThrows(IllegalArgumentException.class, () -> storage.write(bad, utf8("x")), bad);
+    }
+  }
+
+  @Test
+  void concurrentWritersAndDeletersInOneDirectoryLoseNothing() throws Exception {
+    // A writer may create a directory that a deleter prunes as empty at the same moment: the
+    // write must still land.
+    int rounds = 200;
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<Future<?>> work = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      int n = i;
+      work.add(pool.submit(() -> storage.write("c/" + (n % 5) + "/keep-" + n, utf8("k"))));
+      work.add(pool.submit(() -> {
+        storage.write("c/" + (n % 5) + "/tmp-" + n, utf8("t"));
+        storage.delete("c/" + (n % 5) + "/tmp-" + n);
+      }));
+    }
+    for (Future<?> f : work) {
+      f.get();
+    }
+    pool.shutdown();
+    for (int i = 0; i < rounds; i++) {
+      assertTrue(storage.stat("c/" + (i % 5) + "/keep-" + i).isPresent(), "keep-" + i);
+    }
+    storage.delete("c");
+  }
+}

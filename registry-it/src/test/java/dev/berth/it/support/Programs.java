@@ -1,0 +1,108 @@
+package dev.berth.it.support;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs external programs and fails with their own output when they fail. */
+public final class Programs {
+  private Programs() {}
+
+  /** What a program did. */
+  public record Result(List<String> command, int exitCode, String output) {
+    public boolean ok() {
+      return exitCode == 0;
+    }
+
+    @Override
+    public String toString() {
+      return String.join(" ", command) + " -> exit " + exitCode + "\n" + output;
+    }
+  }
+
+  /** Whether {@code program} is on the PATH. */
+  public static boolean available(String program) {
+    String path = System.getenv("PATH");
+    if (path == null) {
+      return false;
+    }
+    for (String dir : path.split(File.pathSeparator)) {
+      if (Files.isExecutable(Path.of(dir, program))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Skips the calling test when {@code program} is genuinely absent (CI installs it, so there it
+   * never skips).
+   */
+  public static void require(String program) {
+    assumeTrue(available(program), program + " is not installed; .ci/run (scripts/test) installs it");
+  }
+
+  /** Runs a command, output and errors merged, and returns whatever happened. */
+  public static Result run(Path workDir, Map<String, String> env, Duration timeout,
+      String... command) {
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+    if (workDir != null) {
+      pb.directory(workDir.toFile());
+    }
+    if (env != null) {
+      pb.environment().putAll(env);
+    }
+    try {
+      Path log = Files.createTempFile("berth-prog", ".log");
+      pb.redirectOutput(log.toFile());
+      Process p = pb.start();
+      boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      if (!finished) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
+      String output = Files.readString(log, StandardCharsets.UTF_8);
+      Files.deleteIfExists(log);
+      return new Result(List.of(command), finished ? p.exitValue() : -1,
+          finished ? output : output + "\n[timed out after " + timeout + "]");
+    } catch (IOException e) {
+      return new Result(List.of(command), -2, "could not start: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static Result run(String... command) {
+    return run(null, null, Duration.ofMinutes(5), command);
+  }
+
+  /** Runs a command and fails the test, with the program's output, unless it exits 0. */
+  public static Result check(Path workDir, Map<String, String> env, Duration timeout,
+      String... command) {
+    Result r = run(workDir, env, timeout, command);
+    if (!r.ok()) {
+      fail("command failed: " + r);
+    }
+    return r;
+  }
+
+  public static Result check(String... command) {
+    return check(null, null, Duration.ofMinutes(5), command);
+  }
+
+  public static List<String> list(String... parts) {
+    return new ArrayList<>(List.of(parts));
+  }
+}
