@@ -114,8 +114,10 @@ public final class Reindexer {
         if (referrer == null || referrer.subject() != null) {
           continue;
         }
+        // The tag's entry says which artifact type the pushing client meant; it wins over the
+        // config media type a subject-less manifest would otherwise be listed with.
         Descriptor own = referrer.asReferrer();
-        Descriptor entry = own.artifactType() != null ? own : new Descriptor(own.mediaType(),
+        Descriptor entry = listed.artifactType() == null ? own : new Descriptor(own.mediaType(),
             own.digest(), own.size(), listed.artifactType(), own.annotations());
         if (wanted.putIfAbsent(new Entry(subject, listed.digest()), entry) == null) {
           fromFallback++;
