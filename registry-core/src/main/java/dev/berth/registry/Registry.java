@@ -54,7 +54,8 @@ public final class Registry {
         : new StorageReferrersIndex(storage);
     this.fence = new WriteFence(clock);
     this.repositories = new Repositories(storage);
-    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled());
+    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), fence,
+        clock);
     this.uploads = new DefaultUploadService(storage, fence, clock);
     this.manifests = new DefaultManifestService(storage, fence, referrersIndex, repositories,
         options, b.manifestCacheBytes);

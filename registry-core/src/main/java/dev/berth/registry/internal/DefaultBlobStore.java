@@ -14,6 +14,9 @@ import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.locks.Lock;
 
 /**
  * Blobs through {@code _layers} links. A repository's manifests are blobs of it too (through their
@@ -23,14 +26,26 @@ public final class DefaultBlobStore implements BlobStore {
 
   static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
+  /**
+   * A blob checked (HEAD) is touched at most this often: pushers check a layer with HEAD, skip its
+   * upload, and name it in a manifest moments later; the touch keeps a collection from sweeping it
+   * in between (docs/design/gc.md).
+   */
+  static final Duration TOUCH_INTERVAL = Duration.ofSeconds(1);
+
   private final Storage storage;
   private final Repositories repositories;
   private final boolean deletesEnabled;
+  private final WriteFence fence;
+  private final Clock clock;
 
-  public DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled) {
+  public DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled,
+      WriteFence fence, Clock clock) {
     this.storage = storage;
     this.repositories = repositories;
     this.deletesEnabled = deletesEnabled;
+    this.fence = fence;
+    this.clock = clock;
   }
 
   @Override
@@ -41,8 +56,20 @@ public final class DefaultBlobStore implements BlobStore {
     if (!isLinked(repository, digest)) {
       return Optional.empty();
     }
-    return storage.stat(StoragePaths.blobData(digest)).filter(e -> !e.directory())
-        .map(StorageEntry::size).map(size -> new BlobInfo(digest, size));
+    String path = StoragePaths.blobData(digest);
+    Optional<StorageEntry> data = storage.stat(path).filter(e -> !e.directory());
+    if (data.isPresent() && data.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))) {
+      Lock lock = fence.lockFor(digest);
+      lock.lock();
+      try {
+        if (!storage.touch(path)) {
+          return Optional.empty();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
+    return data.map(e -> new BlobInfo(digest, e.size()));
   }
 
   @Override

@@ -38,7 +38,7 @@ public final class FileSystemStorage implements Storage {
   /** Temporary files live here, under the root; never listed or walked. */
   public static final String TEMP_DIR = ".berth-tmp";
 
-  private static final int MOVE_ATTEMPTS = 8;
+  private static final int MOVE_ATTEMPTS = 50;
 
   private final Path root;
   private final Path temp;
@@ -284,8 +284,8 @@ public final class FileSystemStorage implements Storage {
    */
   private static void moveIntoPlace(Path from, Path to) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      Files.createDirectories(to.getParent());
       try {
+        Files.createDirectories(to.getParent());
         try {
           Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -293,6 +293,7 @@ public final class FileSystemStorage implements Storage {
         }
         return;
       } catch (NoSuchFileException e) {
+        // A concurrent delete pruned a parent we had just created: create it again.
         if (attempt >= MOVE_ATTEMPTS || !Files.exists(from)) {
           throw e;
         }
@@ -303,8 +304,8 @@ public final class FileSystemStorage implements Storage {
   /** Hard-links {@code from} at {@code to} unless {@code to} exists; link(2) is atomic. */
   private static boolean linkIntoPlace(Path from, Path to) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      Files.createDirectories(to.getParent());
       try {
+        Files.createDirectories(to.getParent());
         Files.createLink(to, from);
         return true;
       } catch (FileAlreadyExistsException e) {
