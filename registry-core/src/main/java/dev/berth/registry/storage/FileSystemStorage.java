@@ -51,6 +51,28 @@ public final class FileSystemStorage implements Storage {
     } catch (IOException e) {
       throw new StorageException("cannot create storage directory " + temp, e);
     }
+    removeStaleTemporaryFiles();
+  }
+
+  /**
+   * Temporary files of writes that never finished (a crash, a kill) are removed at start once they
+   * are a day old; younger ones may belong to another instance sharing the directory.
+   */
+  private void removeStaleTemporaryFiles() {
+    long cutoff = System.currentTimeMillis() - java.time.Duration.ofDays(1).toMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(temp)) {
+      for (Path file : files) {
+        try {
+          if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
+            Files.deleteIfExists(file);
+          }
+        } catch (IOException ignored) {
+          // Gone already, or not ours to delete: leave it.
+        }
+      }
+    } catch (IOException ignored) {
+      // Nothing to clean.
+    }
   }
 
   /** A storage rooted at {@code root}, created if missing. */
