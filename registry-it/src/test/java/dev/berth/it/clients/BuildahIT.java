@@ -45,7 +45,7 @@ class BuildahIT {
     Programs.require("buildah");
     Programs.require("busybox");
     busybox = onPath("busybox").toRealPath();
-    berth = BerthProcess.start("--storage", storage.toString());
+    berth = Launcher.start(storage);
     http = new RegistryClient(berth.url());
     reg = berth.authority();
     Files.createDirectories(work.resolve("tmp"));
@@ -65,9 +65,7 @@ class BuildahIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (berth != null) {
-      berth.close();
-    }
+    Launcher.stop(berth);
   }
 
   static Path onPath(String program) {

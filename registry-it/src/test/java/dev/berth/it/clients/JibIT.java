@@ -64,7 +64,7 @@ class JibIT {
 
   @BeforeAll
   static void start() throws Exception {
-    berth = BerthProcess.start("--storage", storage.toString());
+    berth = Launcher.start(storage);
     http = new RegistryClient(berth.url());
     reg = berth.authority();
     Path files = Files.createDirectories(work.resolve("files"));
@@ -74,9 +74,7 @@ class JibIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (berth != null) {
-      berth.close();
-    }
+    Launcher.stop(berth);
   }
 
   /** Containerizes to {@code target}; a failure carries Jib's own log. */

@@ -70,7 +70,7 @@ class OrasIT {
 
   @BeforeAll
   static void start() throws Exception {
-    berth = BerthProcess.start("--storage", storage.toString());
+    berth = Launcher.start(storage);
     http = new RegistryClient(berth.url());
     reg = berth.authority();
     // insecure(host): plain http, no auth, and that host as the default registry.
@@ -90,9 +90,7 @@ class OrasIT {
       // The SDK's transfer threads are not daemons: without this the JVM would never exit.
       registry.getExecutorService().shutdown();
     }
-    if (berth != null) {
-      berth.close();
-    }
+    Launcher.stop(berth);
   }
 
   private static JsonObject served(String repository, String reference) {

@@ -58,7 +58,8 @@ class PodmanIT {
   static void buildImages() throws Exception {
     Programs.require("podman");
     Programs.require("busybox");
-    berth = BerthProcess.start("--storage", storage.toString());
+    // One repository per catalog page: podman must follow the Link header to list them all.
+    berth = Launcher.start(storage, "--catalog-page-size", "1");
     http = new RegistryClient(berth.url());
     reg = berth.authority();
 
@@ -98,9 +99,7 @@ class PodmanIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (berth != null) {
-      berth.close();
-    }
+    Launcher.stop(berth);
   }
 
   /** podman on store {@code store} (the builder's "a" or the puller's "b"). */
@@ -198,7 +197,9 @@ class PodmanIT {
   @Order(4)
   void searchListsTheCatalog() throws Exception {
     push("localhost/berth-arm:1", "it/podman-arm:1");
-    JsonArray catalog = http.get("/v2/_catalog").json().getAsJsonArray("repositories");
+    RegistryClient.Response firstPage = http.get("/v2/_catalog");
+    assertTrue(firstPage.header("Link") != null, () -> "expected a paged catalog: " + firstPage);
+    JsonArray catalog = http.get("/v2/_catalog?n=1000").json().getAsJsonArray("repositories");
     TreeSet<String> expected = new TreeSet<>();
     catalog.forEach(e -> expected.add(reg + "/" + e.getAsString()));
     assertTrue(expected.contains(reg + "/it/podman-bb") && expected.contains(reg

@@ -50,7 +50,7 @@ class SkopeoIT {
   static void buildLayoutAndPush() throws Exception {
     Programs.require("umoci");
     Programs.require("skopeo");
-    berth = BerthProcess.start("--storage", storage.toString());
+    berth = Launcher.start(storage);
     http = new RegistryClient(berth.url());
     reg = berth.authority();
     skopeo = new Skopeo(work, reg);
@@ -69,9 +69,7 @@ class SkopeoIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (berth != null) {
-      berth.close();
-    }
+    Launcher.stop(berth);
   }
 
   /** umoci init/new/unpack/repack/config/gc: one gzip layer with two files, a real config. */
