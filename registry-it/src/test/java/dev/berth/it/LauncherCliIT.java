@@ -14,8 +14,6 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -37,12 +35,8 @@ class LauncherCliIT {
   @TempDir
   Path work;
 
-  /** {@code java -jar berth.jar args...}, for the commands that exit; a minute at most. */
   static Programs.Result berth(String... args) {
-    List<String> command = new ArrayList<>(List.of(BerthProcess.java(), "-jar",
-        BerthProcess.jar().toString()));
-    command.addAll(List.of(args));
-    return Programs.run(null, null, Duration.ofSeconds(60), command.toArray(String[]::new));
+    return BerthProcess.run(args);
   }
 
   @Test

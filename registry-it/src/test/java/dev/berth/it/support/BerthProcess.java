@@ -95,6 +95,16 @@ public final class BerthProcess implements AutoCloseable {
     return start(List.of(), args);
   }
 
+  /**
+   * Runs a command that exits ({@code --help}, {@code gc}, {@code reindex}, a bad flag):
+   * {@code java -jar berth.jar args...}, a minute at most, and returns what happened.
+   */
+  public static Programs.Result run(String... args) {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    return Programs.run(null, null, Duration.ofSeconds(60), command.toArray(String[]::new));
+  }
+
   /** The {@code java} of the JVM running the tests, which also runs the launcher. */
   public static String java() {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();

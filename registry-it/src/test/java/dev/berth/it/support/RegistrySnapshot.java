@@ -75,6 +75,17 @@ public final class RegistrySnapshot {
    */
   public static RegistrySnapshot take(RegistryClient client,
       Map<String, ? extends Collection<Digest>> looseBlobs) {
+    return take(client, looseBlobs, Map.of());
+  }
+
+  /**
+   * The same, also fetching manifests that no tag reaches.
+   *
+   * @param looseManifests per repository, untagged manifests that no index names
+   */
+  public static RegistrySnapshot take(RegistryClient client,
+      Map<String, ? extends Collection<Digest>> looseBlobs,
+      Map<String, ? extends Collection<Digest>> looseManifests) {
     RegistryClient.Response catalog = ok(client, "/v2/_catalog");
     assertNull(catalog.header("Link"), () -> "catalog paged unexpectedly: " + catalog);
     RegistrySnapshot s = new RegistrySnapshot(strings(catalog.json().getAsJsonArray("repositories")));
@@ -88,6 +99,10 @@ public final class RegistrySnapshot {
       for (String tag : tags) {
         Manifest m = s.manifest(client, repo, ":", tag);
         pending.add(m.digestHeader());
+      }
+      Collection<Digest> untagged = looseManifests.get(repo);
+      if (untagged != null) {
+        untagged.forEach(d -> pending.add(d.toString()));
       }
       Set<String> seen = new LinkedHashSet<>();
       while (!pending.isEmpty()) {
