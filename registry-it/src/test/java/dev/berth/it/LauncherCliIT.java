@@ -146,8 +146,8 @@ class LauncherCliIT {
     // Nothing is old enough under the default grace period of an hour.
     Programs.Result graceful = berth("gc", "--storage", storage.toString(), "--dry-run");
     assertEquals(0, graceful.exitCode(), graceful::toString);
-    assertTrue(graceful.output().contains("berth: gc: dry run: would remove 0 manifests and 0 blobs"),
-        graceful::toString);
+    assertTrue(graceful.output().contains(
+        "berth: gc: dry run: would remove 0 manifests and 0 blobs"), graceful::toString);
 
     Programs.Result dryRun = berth("gc", "--storage", storage.toString(), "--dry-run",
         "--grace-period", "0s");

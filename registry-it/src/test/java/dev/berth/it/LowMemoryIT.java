@@ -118,7 +118,8 @@ class LowMemoryIT {
     long total = 0;
     try (InputStream in = r.body()) {
       if (r.statusCode() != 200) {
-        fail("GET blob " + digest + " -> " + r.statusCode() + " " + new String(in.readNBytes(2000)));
+        fail("GET blob " + digest + " -> " + r.statusCode() + " "
+            + new String(in.readNBytes(2000)));
       }
       assertEquals(String.valueOf(SIZE), r.headers().firstValue("Content-Length").orElse(null));
       byte[] buffer = new byte[256 * 1024];

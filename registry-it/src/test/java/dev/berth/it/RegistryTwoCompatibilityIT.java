@@ -72,7 +72,7 @@ class RegistryTwoCompatibilityIT {
     try (DockerRegistryProcess registry2 = DockerRegistryProcess.start(root, work)) {
       RegistryClient client = new RegistryClient(registry2.url());
       pushed = push(client, false);
-      written = RegistrySnapshot.take(client, pushed.looseBlobs, pushed.looseManifests);
+      written = pushed.snapshot(client);
       pushed.assertServedBy(written, "registry:2");
       pushed.assertGone(client, "registry:2");
       // An upload registry:2 never finished: _uploads/<id>/{data,startedat,hashstates/...}.
@@ -84,13 +84,12 @@ class RegistryTwoCompatibilityIT {
       assertEquals(202, chunk.status(), chunk::toString);
     }
     // registry:2 deletes a revision's link but leaves its folder: revisions/sha256/<hex>/ is empty.
-    Digest goneDigest = Digest.parse(pushed.gone.get(1).substring(TEAM.length() + 1));
     assertTrue(Files.isDirectory(root.resolve("docker/registry/v2/repositories/" + TEAM
-        + "/_manifests/revisions/sha256/" + goneDigest.encoded())));
+        + "/_manifests/revisions/sha256/" + pushed.deletedManifest.encoded())));
 
     try (BerthProcess berth = BerthProcess.start("--storage", root.toString())) {
       RegistryClient client = new RegistryClient(berth.url());
-      RegistrySnapshot served = RegistrySnapshot.take(client, pushed.looseBlobs, pushed.looseManifests);
+      RegistrySnapshot served = pushed.snapshot(client);
       written.assertServedSameBy(served, "Berth on registry:2's directory");
       assertEquals(pushed.tags, served.tags, "Berth lists tags in lexical order");
       pushed.assertGone(client, "Berth on registry:2's directory");
@@ -109,8 +108,8 @@ class RegistryTwoCompatibilityIT {
       assertRanges(client, APP, pushed.bigBlob, pushed.bigBlobDigest, true);
 
       // Berth built its referrers index at first start, from the manifests with a subject and from
-      // the fallback tag index: the response is byte-identical to the index oras-go wrote.
-      // Two referrers: fixture 6 (subject fixture 1 in library/app) and the small manifest in team/x.
+      // the fallback tag index: the response is byte-identical to the index oras-go wrote. Two
+      // referrers: fixture 6 (subject fixture 1, library/app) and the small manifest in team/x.
       assertTrue(berth.output().contains(
           "built the referrers index over existing data: 2 referrers in 3 repositories"),
           berth::output);
@@ -151,7 +150,7 @@ class RegistryTwoCompatibilityIT {
     try (BerthProcess berth = BerthProcess.start("--storage", root.toString())) {
       RegistryClient client = new RegistryClient(berth.url());
       pushed = push(client, true);
-      written = RegistrySnapshot.take(client, pushed.looseBlobs, pushed.looseManifests);
+      written = pushed.snapshot(client);
       pushed.assertServedBy(written, "Berth");
       assertEquals(pushed.tags, written.tags, "Berth lists tags in lexical order");
       pushed.assertGone(client, "Berth");
@@ -162,10 +161,11 @@ class RegistryTwoCompatibilityIT {
 
     try (DockerRegistryProcess registry2 = DockerRegistryProcess.start(root, work)) {
       RegistryClient client = new RegistryClient(registry2.url());
-      RegistrySnapshot served = RegistrySnapshot.take(client, pushed.looseBlobs, pushed.looseManifests);
+      RegistrySnapshot served = pushed.snapshot(client);
       written.assertServedSameBy(served, "registry:2 on Berth's directory");
       pushed.assertGone(client, "registry:2 on Berth's directory");
-      // The empty config that no client uploaded is a plain blob of both repositories to registry:2.
+      // The empty config that no client uploaded is a plain blob of both repositories to
+      // registry:2.
       assertTrue(served.blobs.containsKey(APP + "@" + Digest.EMPTY_JSON), served::toString);
       assertTrue(served.blobs.containsKey(TEAM + "@" + Digest.EMPTY_JSON), served::toString);
       assertRanges(client, APP, pushed.bigBlob, pushed.bigBlobDigest, false);
@@ -198,7 +198,8 @@ class RegistryTwoCompatibilityIT {
    * fallback index) and the untagged arm64 child 4b of the Docker manifest list. That is
    * registry:2's own rule (untagged means collectable, even as an index child or a referrer), so
    * registry:2's {@code --delete-untagged} must not be run on a Berth directory that holds
-   * referrers or indexes with untagged children; Berth's own {@code gc --delete-untagged} keeps them.
+   * referrers or indexes with untagged children; Berth's own {@code gc --delete-untagged} keeps
+   * them (checked below).
    */
   @Test
   void registryTwoGarbageCollectorReadsWhatBerthWrote() throws Exception {
@@ -265,6 +266,8 @@ class RegistryTwoCompatibilityIT {
     final Map<String, List<Digest>> looseManifests = new TreeMap<>();
     /** {@code repo:tag} and {@code repo@digest} that were deleted: 404 everywhere. */
     final List<String> gone = new ArrayList<>();
+    /** The manifest deleted by digest. */
+    Digest deletedManifest;
     /** Blobs that nothing names any more: what a garbage collector may remove. */
     final List<Digest> garbage = new ArrayList<>();
     byte[] bigBlob;
@@ -287,6 +290,11 @@ class RegistryTwoCompatibilityIT {
     void fixture(RegistryClient client, String repo, String reference, String fixture,
         String mediaType) {
       manifest(client, repo, reference, mediaType, Fixtures.bytes(fixture));
+    }
+
+    /** Everything {@code client} serves, including the loose blobs and manifests pushed. */
+    RegistrySnapshot snapshot(RegistryClient client) {
+      return RegistrySnapshot.take(client, looseBlobs, looseManifests);
     }
 
     /** Checks a snapshot against what was pushed: nothing lost, nothing extra, bytes exact. */
@@ -386,6 +394,7 @@ class RegistryTwoCompatibilityIT {
     // 400 DIGEST_INVALID), so that one is Berth's only.
     Digest gone = c.pushSmallImage(TEAM, "gone", "gone");
     delete(c, TEAM, gone.toString());
+    p.deletedManifest = gone;
     p.gone.addAll(List.of(TEAM + ":gone", TEAM + "@" + gone));
     p.garbage.addAll(List.of(gone, Digest.sha256("layer gone".getBytes(StandardCharsets.UTF_8))));
     if (berth) {

@@ -52,8 +52,8 @@ public final class BerthProcess implements AutoCloseable {
   }
 
   /**
-   * Runs {@code java [jvmArgs] -jar berth.jar args...} exactly as given (no port or host added, e.g.
-   * to test a {@code --config} file that sets them) and waits for it to announce its URL.
+   * Runs {@code java [jvmArgs] -jar berth.jar args...} exactly as given (no port or host added,
+   * e.g. to test a {@code --config} file that sets them) and waits for it to announce its URL.
    */
   public static BerthProcess launch(List<String> jvmArgs, String... args) throws IOException {
     List<String> command = new ArrayList<>();

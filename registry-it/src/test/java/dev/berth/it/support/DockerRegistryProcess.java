@@ -50,8 +50,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
   }
 
   /**
-   * Starts registry:2 on {@code root}, its config file written into {@code workDir} (kept apart from
-   * the root, so that the root holds only what the registry wrote).
+   * Starts registry:2 on {@code root}, its config file written into {@code workDir} (kept apart
+   * from the root, so that the root holds only what the registry wrote).
    */
   public static DockerRegistryProcess start(Path root, Path workDir) throws IOException {
     IllegalStateException last = null;

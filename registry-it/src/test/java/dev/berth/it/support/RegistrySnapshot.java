@@ -30,7 +30,7 @@ import java.util.TreeMap;
  */
 public final class RegistrySnapshot {
 
-  /** Every manifest type both registries know; registry:2 404s a type the client does not accept. */
+  /** Every manifest type both know; registry:2 404s a type that the client does not accept. */
   public static final String ACCEPT = String.join(", ",
       "application/vnd.oci.image.manifest.v1+json",
       "application/vnd.oci.image.index.v1+json",
@@ -88,7 +88,8 @@ public final class RegistrySnapshot {
       Map<String, ? extends Collection<Digest>> looseManifests) {
     RegistryClient.Response catalog = ok(client, "/v2/_catalog");
     assertNull(catalog.header("Link"), () -> "catalog paged unexpectedly: " + catalog);
-    RegistrySnapshot s = new RegistrySnapshot(strings(catalog.json().getAsJsonArray("repositories")));
+    RegistrySnapshot s = new RegistrySnapshot(
+        strings(catalog.json().getAsJsonArray("repositories")));
     for (String repo : s.catalog) {
       RegistryClient.Response tagList = ok(client, "/v2/" + repo + "/tags/list");
       assertEquals(repo, tagList.json().get("name").getAsString(), tagList::toString);
