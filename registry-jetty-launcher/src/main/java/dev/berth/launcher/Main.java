@@ -214,6 +214,9 @@ public final class Main {
       if (eq > 0) {
         flag = arg.substring(0, eq);
         value = arg.substring(eq + 1);
+      } else if (!flag.equals("--config") && !Settings.isFlag(flag)) {
+        // Before looking for a value: "--bogus" last on the line is unknown, not valueless.
+        throw new IllegalArgumentException("unknown flag " + flag);
       } else if (Settings.isBooleanFlag(flag)
           && (i + 1 >= args.size() || args.get(i + 1).startsWith("--"))) {
         value = "true";

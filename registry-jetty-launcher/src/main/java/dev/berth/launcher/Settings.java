@@ -106,6 +106,10 @@ final class Settings {
     return false;
   }
 
+  static boolean isFlag(String flag) {
+    return KEYS.stream().anyMatch(k -> k.flag().equals(flag));
+  }
+
   static boolean isBooleanFlag(String flag) {
     return KEYS.stream().anyMatch(k -> k.flag().equals(flag)
         && (k.defaultValue().equals("true") || k.defaultValue().equals("false")));

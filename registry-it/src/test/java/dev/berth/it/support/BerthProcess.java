@@ -46,16 +46,21 @@ public final class BerthProcess implements AutoCloseable {
 
   /** Starts {@code serve --port 0} plus {@code args}, with {@code jvmArgs} before {@code -jar}. */
   public static BerthProcess start(List<String> jvmArgs, String... args) throws IOException {
+    List<String> serve = new ArrayList<>(List.of("serve", "--port", "0", "--host", "127.0.0.1"));
+    serve.addAll(List.of(args));
+    return launch(jvmArgs, serve.toArray(String[]::new));
+  }
+
+  /**
+   * Runs {@code java [jvmArgs] -jar berth.jar args...} exactly as given (no port or host added,
+   * e.g. to test a {@code --config} file that sets them) and waits for it to announce its URL.
+   */
+  public static BerthProcess launch(List<String> jvmArgs, String... args) throws IOException {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(java());
     command.addAll(jvmArgs);
     command.add("-jar");
     command.add(jar().toString());
-    command.add("serve");
-    command.add("--port");
-    command.add("0");
-    command.add("--host");
-    command.add("127.0.0.1");
     command.addAll(List.of(args));
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     StringBuffer out = new StringBuffer();
@@ -88,6 +93,21 @@ public final class BerthProcess implements AutoCloseable {
 
   public static BerthProcess start(String... args) throws IOException {
     return start(List.of(), args);
+  }
+
+  /**
+   * Runs a command that exits ({@code --help}, {@code gc}, {@code reindex}, a bad flag):
+   * {@code java -jar berth.jar args...}, a minute at most, and returns what happened.
+   */
+  public static Programs.Result run(String... args) {
+    List<String> command = new ArrayList<>(List.of(java(), "-jar", jar().toString()));
+    command.addAll(List.of(args));
+    return Programs.run(null, null, Duration.ofSeconds(60), command.toArray(String[]::new));
+  }
+
+  /** The {@code java} of the JVM running the tests, which also runs the launcher. */
+  public static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** Everything the process printed so far (the reader thread keeps appending). */

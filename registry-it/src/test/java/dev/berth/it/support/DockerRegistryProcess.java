@@ -1,0 +1,207 @@
+package dev.berth.it.support;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Distribution's {@code registry:2} (Debian {@code docker-registry}, 2.8.x) as a process, on a
+ * filesystem root and a free loopback port: started, polled until {@code GET /v2/} answers 200,
+ * stopped. Tests that use it call {@code Programs.require("docker-registry")} first.
+ *
+ * <p>The configuration is the smallest that registry:2 accepts, with deletes enabled (Berth's
+ * default) so that both registries treat the same directory alike:
+ *
+ * <pre>
+ * version: 0.1
+ * log: {level: info, accesslog: {disabled: true}}
+ * storage: {filesystem: {rootdirectory: DIR}, delete: {enabled: true}}
+ * http: {addr: 127.0.0.1:PORT}
+ * </pre>
+ */
+public final class DockerRegistryProcess implements AutoCloseable {
+
+  public static final String PROGRAM = "docker-registry";
+
+  private static final HttpClient HTTP = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).build();
+
+  private final Process process;
+  private final StringBuffer output;
+  private final Path config;
+  private final URI url;
+
+  private DockerRegistryProcess(Process process, StringBuffer output, Path config, URI url) {
+    this.process = process;
+    this.output = output;
+    this.config = config;
+    this.url = url;
+  }
+
+  /**
+   * Starts registry:2 on {@code root}, its config file written into {@code workDir} (kept apart
+   * from the root, so that the root holds only what the registry wrote).
+   */
+  public static DockerRegistryProcess start(Path root, Path workDir) throws IOException {
+    IllegalStateException last = null;
+    // A port found free may be taken before registry:2 binds it; then try another.
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      int port = freePort();
+      Path config = writeConfig(root, workDir, port);
+      Process p = new ProcessBuilder(PROGRAM, "serve", config.toString())
+          .redirectErrorStream(true).start();
+      StringBuffer out = new StringBuffer();
+      Thread reader = new Thread(() -> {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+            StandardCharsets.UTF_8))) {
+          for (String line; (line = r.readLine()) != null; ) {
+            out.append(line).append('\n');
+          }
+        } catch (IOException ignored) {
+          // The process ended.
+        }
+      }, "registry2-output");
+      reader.setDaemon(true);
+      reader.start();
+      URI url = URI.create("http://127.0.0.1:" + port + "/");
+      try {
+        awaitReady(p, url);
+        return new DockerRegistryProcess(p, out, config, url);
+      } catch (IllegalStateException e) {
+        p.destroyForcibly();
+        last = new IllegalStateException(e.getMessage() + "\nregistry:2 output:\n" + out, e);
+        if (!out.toString().contains("address already in use")) {
+          throw last;
+        }
+      }
+    }
+    throw last;
+  }
+
+  private static Path writeConfig(Path root, Path workDir, int port) throws IOException {
+    Files.createDirectories(workDir);
+    Path config = workDir.resolve("registry2-config.yml");
+    Files.writeString(config, String.join("\n",
+        "version: 0.1",
+        "log:",
+        "  level: info",
+        "  accesslog:",
+        "    disabled: true",
+        "storage:",
+        "  filesystem:",
+        "    rootdirectory: " + root.toAbsolutePath(),
+        "  delete:",
+        "    enabled: true",
+        "http:",
+        "  addr: 127.0.0.1:" + port,
+        ""), StandardCharsets.UTF_8);
+    return config;
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static void awaitReady(Process p, URI url) {
+    Instant deadline = Instant.now().plusSeconds(30);
+    HttpRequest probe = HttpRequest.newBuilder(url.resolve("v2/"))
+        .timeout(Duration.ofSeconds(2)).GET().build();
+    while (Instant.now().isBefore(deadline)) {
+      if (!p.isAlive()) {
+        throw new IllegalStateException("registry:2 exited with " + p.exitValue()
+            + " before answering on " + url);
+      }
+      try {
+        HttpResponse<Void> r = HTTP.send(probe, HttpResponse.BodyHandlers.discarding());
+        if (r.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // Not listening yet.
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+    throw new IllegalStateException("registry:2 did not answer GET /v2/ with 200 within 30 s on "
+        + url);
+  }
+
+  /** The base URL, e.g. {@code http://127.0.0.1:41234/}. */
+  public URI url() {
+    return url;
+  }
+
+  /** Everything registry:2 logged so far. */
+  public String output() {
+    return output.toString();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** The configuration file this registry runs with (also what {@code garbage-collect} reads). */
+  public Path config() {
+    return config;
+  }
+
+  /**
+   * Runs {@code docker-registry garbage-collect [--dry-run] [--delete-untagged] CONFIG} on this
+   * registry's root and returns what it printed; fails the test with that output unless it exits 0.
+   * registry:2 expects no writes while it runs: stop the server first when not dry-running.
+   */
+  public String garbageCollect(boolean dryRun, boolean deleteUntagged) {
+    return garbageCollect(config, dryRun, deleteUntagged);
+  }
+
+  /** The same, for a root that no registry:2 serves now: only a config file is written. */
+  public static String garbageCollect(Path root, Path workDir, boolean dryRun,
+      boolean deleteUntagged) throws IOException {
+    return garbageCollect(writeConfig(root, workDir, freePort()), dryRun, deleteUntagged);
+  }
+
+  private static String garbageCollect(Path config, boolean dryRun, boolean deleteUntagged) {
+    java.util.List<String> command = new java.util.ArrayList<>();
+    command.add(PROGRAM);
+    command.add("garbage-collect");
+    if (dryRun) {
+      command.add("--dry-run");
+    }
+    if (deleteUntagged) {
+      command.add("--delete-untagged");
+    }
+    command.add(config.toString());
+    return Programs.check(null, null, Duration.ofMinutes(2), command.toArray(String[]::new))
+        .output();
+  }
+
+  /** SIGTERM, then waits for the exit (registry:2 without a drain timeout exits at once). */
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(30, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      process.waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+}
