@@ -79,10 +79,14 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * The URL of a path (sent as written: {@link URI#resolve} would normalize {@code a//b} to
+   * {@code a/b}), or an absolute URL as given.
+   */
   public URI resolve(String pathOrUrl) {
     return pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")
-        ? URI.create(pathOrUrl) : base.resolve(pathOrUrl.startsWith("/") ? pathOrUrl.substring(1)
-            : pathOrUrl);
+        ? URI.create(pathOrUrl) : URI.create(base + (pathOrUrl.startsWith("/")
+            ? pathOrUrl.substring(1) : pathOrUrl));
   }
 
   public Response send(String method, String pathOrUrl, byte[] body, String... headers) {
