@@ -94,12 +94,25 @@ class ErrorAndRoutingApiTest extends HttpSuite {
   }
 
   @Test
-  void invalidTagsAreTagInvalid() {
+  void invalidTagsAreTagInvalidOnPut() {
     byte[] manifest = RegistryClient.smallManifest(Digest.EMPTY_JSON, 2, "t", null, null);
     for (String tag : List.of("-x", ".x", "x".repeat(129), "a+b")) {
       assertErrors(client.putManifest(REPO, tag, MediaTypes.OCI_MANIFEST, manifest), 400,
           "TAG_INVALID");
-      assertErrors(client.get("/v2/" + REPO + "/manifests/" + tag), 400, "TAG_INVALID");
+      assertErrors(client.delete("/v2/" + REPO + "/manifests/" + tag), 400, "TAG_INVALID");
+    }
+  }
+
+  /**
+   * A read by a name that cannot be a tag finds nothing: the conformance suite GETs
+   * {@code .INVALID_MANIFEST_NAME} and requires 404 (registry:2's router answers 404 too).
+   */
+  @Test
+  void readsByAnInvalidTagAre404() {
+    pushImage();
+    for (String tag : List.of(".INVALID_MANIFEST_NAME", "-x", "x".repeat(129))) {
+      assertErrors(client.get("/v2/" + REPO + "/manifests/" + tag), 404, "MANIFEST_UNKNOWN");
+      assertHeadError(client.head("/v2/" + REPO + "/manifests/" + tag), 404);
     }
   }
 
@@ -201,7 +214,7 @@ class ErrorAndRoutingApiTest extends HttpSuite {
     assertHeadError(client.head("/v2/" + REPO + "/blobs/sha256:" + HEX), 404);
     assertHeadError(client.head("/v2/Bad/manifests/latest"), 400);
     assertHeadError(client.head("/v2/" + REPO + "/manifests/sha256:totallywrong"), 400);
-    assertHeadError(client.head("/v2/" + REPO + "/manifests/-x"), 400);
+    assertHeadError(client.head("/v2/" + REPO + "/manifests/-x"), 404);
   }
 
   @Test
