@@ -101,6 +101,17 @@ class ManifestApiTest extends HttpSuite {
   }
 
   @Test
+  void contentTypeParametersAreIgnored() {
+    pushImageBlobs();
+    byte[] manifest = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+
+    Response put = put("amd64", MediaTypes.OCI_MANIFEST + "; charset=utf-8", manifest);
+
+    assertCreated(put, Fixtures.digest(Fixtures.OCI_MANIFEST));
+    assertServed(MediaTypes.OCI_MANIFEST, manifest, "amd64");
+  }
+
+  @Test
   void dockerSchema2Manifest() {
     pushImageBlobs();
     byte[] manifest = Fixtures.bytes(Fixtures.DOCKER_MANIFEST);
