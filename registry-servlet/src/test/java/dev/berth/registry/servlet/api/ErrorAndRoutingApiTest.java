@@ -2,6 +2,7 @@ package dev.berth.registry.servlet.api;
 
 import static dev.berth.registry.servlet.testing.ApiAssertions.assertErrors;
 import static dev.berth.registry.servlet.testing.ApiAssertions.assertHeadError;
+import static dev.berth.registry.servlet.testing.Listings.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.berth.registry.Digest;
@@ -158,6 +159,20 @@ class ErrorAndRoutingApiTest extends HttpSuite {
     assertErrors(client.get("/v2/routing/none/manifests/latest"), 404, "NAME_UNKNOWN");
     pushImage();
     assertErrors(client.get("/v2/" + REPO + "/manifests/nope"), 404, "MANIFEST_UNKNOWN");
+  }
+
+  /** Repository names may contain the route keywords; the name is everything before the suffix. */
+  @Test
+  void repositoryNamesMayContainRouteKeywords() {
+    for (String name : List.of("x/manifests", "x/blobs", "x/tags", "x/v2", "manifests/latest",
+        "x/referrers", "x/catalog", "x/uploads")) {
+      Digest digest = client.pushSmallImage(name, "latest", name);
+      Response get = client.get("/v2/" + name + "/manifests/latest");
+      assertEquals(200, get.status(), () -> name + ": " + get);
+      assertEquals(digest.toString(), get.header("Docker-Content-Digest"));
+      assertEquals(List.of("latest"), items(client.get("/v2/" + name + "/tags/list"), "tags"));
+      assertEquals(name, client.get("/v2/" + name + "/tags/list").json().get("name").getAsString());
+    }
   }
 
   @Test

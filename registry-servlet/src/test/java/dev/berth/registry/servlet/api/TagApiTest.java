@@ -96,6 +96,22 @@ class TagApiTest extends HttpSuite {
   }
 
   @Test
+  void deleteByDigestInOneRepositoryKeepsItInAnother() {
+    Digest digest = client.pushSmallImage(REPO, "a", "shared");
+    byte[] bytes = client.get(url(digest)).body();
+    client.pushBlob("tags/other", "layer shared".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(201, client.putManifest("tags/other", "a",
+        "application/vnd.oci.image.manifest.v1+json", bytes).status());
+
+    assertEquals(202, client.delete(url(digest)).status());
+
+    assertErrors(client.get(url(digest)), 404, "MANIFEST_UNKNOWN");
+    Response other = client.get("/v2/tags/other/manifests/a");
+    assertEquals(200, other.status(), other::toString);
+    assertArrayEquals(bytes, other.body());
+  }
+
+  @Test
   void deletedManifestCanBePushedAgain() {
     Digest digest = client.pushSmallImage(REPO, "a", "back");
     byte[] bytes = client.get(url(digest)).body();

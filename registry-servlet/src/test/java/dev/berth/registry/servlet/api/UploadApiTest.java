@@ -67,6 +67,9 @@ class UploadApiTest extends HttpSuite {
     assertTrue(m.matches(), () -> "session Location " + location);
     assertEquals(m.group(1), r.header("Docker-Upload-UUID"), r::toString);
     assertEquals("0-" + Math.max(0, size - 1), r.header("Range"), r::toString);
+    if (status == 202) {
+      assertEquals("0", r.header("Content-Length"), r::toString);
+    }
     return location;
   }
 
