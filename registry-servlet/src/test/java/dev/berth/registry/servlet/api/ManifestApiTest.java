@@ -300,6 +300,20 @@ class ManifestApiTest extends HttpSuite {
   }
 
   @Test
+  void manifestOverFourMebibytesWithoutADeclaredLengthIs413() {
+    byte[] manifest = paddedManifest(FOUR_MIB + 1);
+
+    Response put = client.sendChunked("PUT", url("too-big"), manifest,
+        "Content-Type", MediaTypes.OCI_MANIFEST);
+
+    assertErrors(put, 413, "MANIFEST_INVALID");
+    byte[] fits = paddedManifest(FOUR_MIB);
+    Response ok = client.sendChunked("PUT", url("fits"), fits,
+        "Content-Type", MediaTypes.OCI_MANIFEST);
+    assertCreated(ok, Digest.sha256(fits));
+  }
+
+  @Test
   void unknownConfigAndLayerMediaTypesAreAccepted() {
     byte[] config = utf8("{\"anything\":true}");
     byte[] layer = utf8("opaque layer");
