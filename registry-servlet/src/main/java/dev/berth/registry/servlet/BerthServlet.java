@@ -108,6 +108,7 @@ public class BerthServlet extends HttpServlet {
     Caller caller = new Caller(Optional.ofNullable(request.getUserPrincipal()).map(p -> p.getName()),
         Optional.ofNullable(request.getHeader("Authorization")), request.getRemoteAddr());
     AccessRequest accessRequest = null;
+    Route route = null;
     java.util.Map<String, String> errorHeaders = new java.util.LinkedHashMap<>();
     try {
       String path = PercentDecoding.decode(request.getRequestURI()
@@ -116,7 +117,8 @@ public class BerthServlet extends HttpServlet {
       if (match == null) {
         throw new RegistryException(ErrorCode.ROUTE_UNKNOWN, "no route for " + method + " " + path);
       }
-      Action action = match.route().action(method);
+      route = match.route();
+      Action action = route.action(method);
       if (action == null) {
         errorHeaders.put("Allow", String.join(", ", new TreeSet<>(match.route().methods())));
         throw new RegistryException(ErrorCode.UNSUPPORTED, method + " is not supported on " + path);
@@ -133,6 +135,13 @@ public class BerthServlet extends HttpServlet {
     } catch (RegistryException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED && accessRequest != null) {
         access.challenge(accessRequest).ifPresent(c -> errorHeaders.put("WWW-Authenticate", c));
+      }
+      if (e.httpStatus() == 405 && route != null && !errorHeaders.containsKey("Allow")) {
+        // A method the route has but the registry refuses (DELETE with deletes disabled): a 405
+        // must still list what the resource allows (RFC 9110 15.5.6).
+        TreeSet<String> allowed = new TreeSet<>(route.methods());
+        allowed.remove(method);
+        errorHeaders.put("Allow", String.join(", ", allowed));
       }
       fail(response, e, head, errorHeaders);
     } catch (IOException e) {

@@ -6,7 +6,9 @@ import dev.berth.registry.ManifestContent;
 import dev.berth.registry.PutManifestResult;
 import dev.berth.registry.Reference;
 import dev.berth.registry.Registry;
+import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Tag;
 import java.io.IOException;
 
 /** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */
@@ -35,7 +37,15 @@ final class ManifestHandlers {
   }
 
   void get(Exchange ex) throws IOException {
-    get(ex, Reference.parse(ex.path("ref")));
+    String ref = ex.path("ref");
+    if (ref.indexOf(':') < 0 && !Tag.isValid(ref)) {
+      // No manifest can have a name that is not a tag, so a read of one finds nothing: 404, as
+      // registry:2 answers (its route does not match). The conformance suite GETs
+      // ".INVALID_MANIFEST_NAME" and wants 404. A PUT of such a tag stays 400 TAG_INVALID.
+      throw new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest " + ref
+          + " is not known in repository " + ex.repository() + ": it is not a valid tag");
+    }
+    get(ex, Reference.parse(ref));
   }
 
   /** The seed reads artifacts back from {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */

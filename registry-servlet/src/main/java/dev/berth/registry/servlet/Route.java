@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  */
 enum Route {
   BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG)),
-  TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL)),
+  CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG, "HEAD", Action.CATALOG)),
+  TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
   MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", Map.of("GET", Action.PULL,
       "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
   UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),

@@ -79,10 +79,14 @@ public final class RegistryClient {
     }
   }
 
+  /**
+   * The URL of a path (sent as written: {@link URI#resolve} would normalize {@code a//b} to
+   * {@code a/b}), or an absolute URL as given.
+   */
   public URI resolve(String pathOrUrl) {
     return pathOrUrl.startsWith("http://") || pathOrUrl.startsWith("https://")
-        ? URI.create(pathOrUrl) : base.resolve(pathOrUrl.startsWith("/") ? pathOrUrl.substring(1)
-            : pathOrUrl);
+        ? URI.create(pathOrUrl) : URI.create(base + (pathOrUrl.startsWith("/")
+            ? pathOrUrl.substring(1) : pathOrUrl));
   }
 
   public Response send(String method, String pathOrUrl, byte[] body, String... headers) {
@@ -90,6 +94,30 @@ public final class RegistryClient {
         .timeout(Duration.ofMinutes(5))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
+    for (int i = 0; i + 1 < headers.length; i += 2) {
+      request.header(headers[i], headers[i + 1]);
+    }
+    try {
+      HttpResponse<byte[]> response = HTTP.send(request.build(),
+          HttpResponse.BodyHandlers.ofByteArray());
+      return new Response(response.statusCode(), response.headers(), response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(method + " " + pathOrUrl, e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Sends a body without declaring its length: {@code Transfer-Encoding: chunked}, as streaming
+   * clients send it.
+   */
+  public Response sendChunked(String method, String pathOrUrl, byte[] body, String... headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(resolve(pathOrUrl))
+        .timeout(Duration.ofMinutes(5))
+        .method(method, HttpRequest.BodyPublishers.ofInputStream(
+            () -> new java.io.ByteArrayInputStream(body)));
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
@@ -132,6 +160,22 @@ public final class RegistryClient {
   /** {@code location} with a query parameter appended. */
   public static String withQuery(String location, String parameter) {
     return location + (location.contains("?") ? "&" : "?") + parameter;
+  }
+
+  /** Opens an upload session with an empty POST and checks the 202. */
+  public Response startUpload(String repository) {
+    Response started = post("/v2/" + repository + "/blobs/uploads/", null);
+    assertEquals(202, started.status(), started::toString);
+    return started;
+  }
+
+  /**
+   * The path and query of a {@code Location}, so that it can be followed on another server (one
+   * restarted on another port).
+   */
+  public static String pathAndQuery(String location) {
+    URI uri = URI.create(location);
+    return uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
   }
 
   /** Uploads a blob with POST then PUT ?digest= and checks the 201. */

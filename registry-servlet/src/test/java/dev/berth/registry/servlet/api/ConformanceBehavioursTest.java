@@ -1,0 +1,470 @@
+package dev.berth.registry.servlet.api;
+
+import static dev.berth.registry.servlet.testing.ApiAssertions.assertErrors;
+import static dev.berth.registry.servlet.testing.ApiAssertions.locationPath;
+import static dev.berth.registry.servlet.testing.Listings.items;
+import static dev.berth.registry.servlet.testing.RegistryClient.withQuery;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import dev.berth.registry.Digest;
+import dev.berth.registry.MediaTypes;
+import dev.berth.registry.servlet.testing.HttpSuite;
+import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The workflows of the OCI distribution-spec v1.1 conformance suite (SPEC 2.10) as one registry
+ * client sees them, step by step in the suite's order: pull, push, content discovery (tags and
+ * referrers) and content management. What the other API tests check in isolation is checked here
+ * in the suite's sequence, with its exact expectations.
+ */
+class ConformanceBehavioursTest extends HttpSuite {
+
+  private static final String NAME = "conformance/main";
+  private static final String CROSS = "conformance/cross";
+  private static final String ANNOTATION = "org.opencontainers.conformance.test";
+  private static final String TYPE_A = "application/vnd.nhl.peanut.butter.bagel";
+  private static final String TYPE_B = "application/vnd.nba.strawberry.jam.croissant";
+  private static final String TYPE_INDEX = "application/vnd.food.stand";
+  private static final Set<String> SPEC_CODES = Set.of("BLOB_UNKNOWN", "BLOB_UPLOAD_INVALID",
+      "BLOB_UPLOAD_UNKNOWN", "DIGEST_INVALID", "MANIFEST_BLOB_UNKNOWN", "MANIFEST_INVALID",
+      "MANIFEST_UNKNOWN", "NAME_INVALID", "NAME_UNKNOWN", "SIZE_INVALID", "UNAUTHORIZED", "DENIED",
+      "UNSUPPORTED", "TOOMANYREQUESTS");
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** Go's json.MarshalIndent output shape: pretty-printed, as the suite sends its manifests. */
+  private static byte[] pretty(JsonObject json) {
+    return utf8(new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create()
+        .toJson(json));
+  }
+
+  private static JsonObject descriptor(String mediaType, byte[] content) {
+    JsonObject d = new JsonObject();
+    d.addProperty("mediaType", mediaType);
+    d.addProperty("digest", Digest.sha256(content).toString());
+    d.addProperty("size", content.length);
+    return d;
+  }
+
+  private static JsonObject emptyDescriptor() {
+    return descriptor(MediaTypes.OCI_EMPTY, utf8("{}"));
+  }
+
+  /** An image manifest of the suite's shape; any argument may be null. */
+  private static byte[] manifest(String artifactType, JsonObject config, JsonArray layers,
+      byte[] subject, String annotation) {
+    JsonObject m = new JsonObject();
+    m.addProperty("schemaVersion", 2);
+    m.addProperty("mediaType", MediaTypes.OCI_MANIFEST);
+    if (artifactType != null) {
+      m.addProperty("artifactType", artifactType);
+    }
+    m.add("config", config);
+    m.add("layers", layers == null ? new JsonArray() : layers);
+    if (subject != null) {
+      m.add("subject", descriptor(MediaTypes.OCI_MANIFEST, subject));
+    }
+    if (annotation != null) {
+      JsonObject a = new JsonObject();
+      a.addProperty(ANNOTATION, annotation);
+      m.add("annotations", a);
+    }
+    return pretty(m);
+  }
+
+  private static JsonArray array(JsonObject... descriptors) {
+    JsonArray a = new JsonArray();
+    for (JsonObject d : descriptors) {
+      a.add(d);
+    }
+    return a;
+  }
+
+  /** An image over a fresh config and layer, pushed with the suite's POST then PUT. */
+  private byte[] pushImage(String seed) {
+    byte[] config = utf8("{\"architecture\":\"amd64\",\"os\":\"linux\",\"seed\":\"" + seed + "\"}");
+    byte[] layer = utf8("layer of " + seed);
+    client.pushBlob(NAME, config);
+    client.pushBlob(NAME, layer);
+    return manifest(null, descriptor(MediaTypes.OCI_CONFIG, config),
+        array(descriptor(MediaTypes.OCI_LAYER_TAR_GZIP, layer)), null, null);
+  }
+
+  private Response putManifest(String reference, String type, byte[] body) {
+    return client.putManifest(NAME, reference, type, body);
+  }
+
+  private void assertSpecError(Response r) {
+    JsonArray errors = r.json().getAsJsonArray("errors");
+    assertFalse(errors.isEmpty(), r::toString);
+    for (JsonElement e : errors) {
+      assertTrue(SPEC_CODES.contains(e.getAsJsonObject().get("code").getAsString()),
+          r::toString);
+    }
+  }
+
+  // --- Pull ---
+
+  @Test
+  void pullBlobsAndManifests() {
+    byte[] blob = utf8("pull me");
+    Digest digest = Digest.sha256(blob);
+    assertEquals(404, client.head("/v2/" + NAME + "/blobs/" + digest).status());
+    assertEquals(404, client.get("/v2/" + NAME + "/blobs/" + digest).status());
+    client.pushBlob(NAME, blob);
+
+    Response head = client.head("/v2/" + NAME + "/blobs/" + digest);
+    Response get = client.get("/v2/" + NAME + "/blobs/" + digest);
+    assertEquals(200, head.status());
+    assertEquals(digest.toString(), head.header("Docker-Content-Digest"));
+    assertEquals(200, get.status());
+    assertEquals(digest.toString(), get.header("Docker-Content-Digest"));
+
+    byte[] manifest = pushImage("pull");
+    Digest manifestDigest = Digest.sha256(manifest);
+    assertEquals(201, putManifest("tagtest0", MediaTypes.OCI_MANIFEST, manifest).status());
+    // The suite's nonexistent manifest is a name that cannot be a tag; it must still be 404.
+    assertEquals(404, client.head("/v2/" + NAME + "/manifests/.INVALID_MANIFEST_NAME").status());
+    assertEquals(404, client.get("/v2/" + NAME + "/manifests/.INVALID_MANIFEST_NAME").status());
+    for (String reference : List.of(manifestDigest.toString(), "tagtest0")) {
+      for (String method : List.of("HEAD", "GET")) {
+        Response r = client.send(method, "/v2/" + NAME + "/manifests/" + reference, null,
+            "Accept", MediaTypes.OCI_MANIFEST);
+        assertEquals(200, r.status(), () -> method + " " + reference + ": " + r);
+        assertEquals(manifestDigest.toString(), r.header("Docker-Content-Digest"));
+      }
+    }
+  }
+
+  @Test
+  void totallyWrongDigestIs400Or404WithASpecCode() {
+    pushImage("wrong");
+    // The suite's "Error codes" check: an invalid manifest PUT to sha256:totallywrong.
+    Response put = putManifest("sha256:totallywrong", MediaTypes.OCI_MANIFEST, utf8("blablabla"));
+    assertTrue(put.status() == 400 || put.status() == 404, put::toString);
+    assertSpecError(put);
+    for (String path : List.of("/v2/" + NAME + "/manifests/sha256:totallywrong",
+        "/v2/" + NAME + "/blobs/sha256:totallywrong")) {
+      Response r = client.get(path);
+      assertTrue(r.status() == 400 || r.status() == 404, r::toString);
+      assertSpecError(r);
+    }
+  }
+
+  // --- Push ---
+
+  @Test
+  void streamedMonolithicAndPostPutUploads() {
+    byte[] a = utf8("blob A, streamed");
+    String location = client.post("/v2/" + NAME + "/blobs/uploads/", null).header("Location");
+    Response patch = client.patch(location, a, "Content-Type", "application/octet-stream");
+    assertEquals(202, patch.status(), patch::toString);
+    Response put = client.put(withQuery(patch.header("Location"), "digest=" + Digest.sha256(a)),
+        null, "Content-Type", "application/octet-stream");
+    assertEquals(201, put.status(), put::toString);
+    assertNotNull(put.header("Location"));
+
+    byte[] config = utf8("{\"config\":\"monolithic\"}");
+    Digest configDigest = Digest.sha256(config);
+    assertEquals(404, client.get("/v2/" + NAME + "/blobs/" + configDigest).status());
+    Response post = client.post("/v2/" + NAME + "/blobs/uploads/?digest=" + configDigest, config,
+        "Content-Type", "application/octet-stream");
+    assertEquals(201, post.status(), post::toString);
+    assertNotNull(post.header("Location"));
+    assertEquals(200, client.get("/v2/" + NAME + "/blobs/" + configDigest).status());
+
+    byte[] other = utf8("{\"config\":\"post then put\"}");
+    Response session = client.post("/v2/" + NAME + "/blobs/uploads/", null);
+    assertEquals(202, session.status());
+    Response done = client.put(withQuery(session.header("Location"),
+        "digest=" + Digest.sha256(other)), other, "Content-Type", "application/octet-stream");
+    assertEquals(201, done.status(), done::toString);
+    assertEquals(200, client.get("/v2/" + NAME + "/blobs/" + Digest.sha256(other)).status());
+  }
+
+  @Test
+  void chunkedUploadInTheSuitesOrder() {
+    byte[] blob = utf8("blob B is uploaded in two chunks of unequal size");
+    byte[] chunk1 = java.util.Arrays.copyOfRange(blob, 0, 20);
+    byte[] chunk2 = java.util.Arrays.copyOfRange(blob, 20, blob.length);
+    String range1 = "0-19";
+    String range2 = "20-" + (blob.length - 1);
+
+    // Out-of-order blob upload should return 416.
+    String stray = client.post("/v2/" + NAME + "/blobs/uploads/", new byte[0]).header("Location");
+    assertEquals(416, client.patch(stray, chunk2, "Content-Type", "application/octet-stream",
+        "Content-Range", range2).status());
+
+    // PATCH request with first chunk should return 202, with Range equal to the chunk's.
+    Response post = client.post("/v2/" + NAME + "/blobs/uploads/", null);
+    Response first = client.patch(post.header("Location"), chunk1,
+        "Content-Type", "application/octet-stream", "Content-Range", range1);
+    assertEquals(202, first.status(), first::toString);
+    assertEquals(range1, first.header("Range"));
+
+    // Retry previous blob chunk should return 416 (sent to the POST's Location).
+    assertEquals(416, client.patch(post.header("Location"), chunk1,
+        "Content-Type", "application/octet-stream", "Content-Range", range1).status());
+
+    // Get on stale blob upload should return 204 with a range and location.
+    Response status = client.get(post.header("Location"));
+    assertEquals(204, status.status(), status::toString);
+    assertNotNull(status.header("Location"));
+    assertEquals(range1, status.header("Range"));
+
+    // PATCH request with second chunk should return 202 and the whole range.
+    Response second = client.patch(status.header("Location"), chunk2,
+        "Content-Type", "application/octet-stream", "Content-Range", range2);
+    assertEquals(202, second.status(), second::toString);
+    assertEquals("0-" + (blob.length - 1), second.header("Range"));
+    assertNotNull(second.header("Location"));
+
+    // PUT request with digest should return 201.
+    Response put = client.put(withQuery(second.header("Location"),
+        "digest=" + Digest.sha256(blob)), null, "Content-Type", "application/octet-stream");
+    assertEquals(201, put.status(), put::toString);
+    assertNotNull(put.header("Location"));
+    assertEquals(200, client.get("/v2/" + NAME + "/blobs/" + Digest.sha256(blob)).status());
+  }
+
+  @Test
+  void crossRepositoryMount() {
+    byte[] blob = utf8("blob A, to be mounted");
+    Digest digest = client.pushBlob(NAME, blob);
+    Digest dummy = Digest.sha256(utf8("never pushed anywhere"));
+
+    Response withoutFrom = client.post("/v2/" + CROSS + "/blobs/uploads/?mount=" + dummy, null);
+    assertEquals(202, withoutFrom.status(), withoutFrom::toString);
+    assertTrue(withoutFrom.header("Location").startsWith("http"), "an absolute Location");
+
+    Response mount = client.post("/v2/" + CROSS + "/blobs/uploads/?mount=" + digest + "&from="
+        + NAME, null);
+    assertEquals(201, mount.status(), mount::toString);
+    assertEquals("/v2/" + CROSS + "/blobs/" + digest, locationPath(mount));
+    assertEquals(200, client.get(mount.header("Location")).status());
+
+    // Without from and without automatic content discovery: 202.
+    Response again = client.post("/v2/" + CROSS + "/blobs/uploads/?mount=" + digest, null);
+    assertEquals(202, again.status(), again::toString);
+  }
+
+  @Test
+  void manifestUploads() {
+    byte[] manifest = pushImage("push");
+    assertEquals(404, client.get("/v2/" + NAME + "/manifests/.INVALID_MANIFEST_NAME").status());
+
+    for (int i = 0; i < 4; i++) {
+      Response put = putManifest("test" + i, MediaTypes.OCI_MANIFEST, manifest);
+      assertEquals(201, put.status(), put::toString);
+      assertNotNull(put.header("Location"));
+    }
+    byte[] config = utf8("{\"no\":\"layers\"}");
+    client.pushBlob(NAME, config);
+    byte[] noLayers = manifest(null, descriptor(MediaTypes.OCI_CONFIG, config), new JsonArray(),
+        null, null);
+    Response empty = putManifest("emptylayer", MediaTypes.OCI_MANIFEST, noLayers);
+    assertEquals(201, empty.status(), empty::toString);
+    assertNotNull(empty.header("Location"));
+    Response get = client.get("/v2/" + NAME + "/manifests/" + Digest.sha256(manifest),
+        "Accept", MediaTypes.OCI_MANIFEST);
+    assertEquals(200, get.status());
+
+    // An index, and an index of that index (nested indexes SHOULD be supported).
+    JsonObject index = new JsonObject();
+    index.addProperty("schemaVersion", 2);
+    index.addProperty("mediaType", MediaTypes.OCI_INDEX);
+    index.addProperty("artifactType", TYPE_INDEX);
+    index.add("manifests", array(descriptor(MediaTypes.OCI_MANIFEST, manifest)));
+    byte[] indexBytes = pretty(index);
+    assertEquals(201, putManifest(Digest.sha256(indexBytes).toString(), MediaTypes.OCI_INDEX,
+        indexBytes).status());
+    JsonObject nested = new JsonObject();
+    nested.addProperty("schemaVersion", 2);
+    nested.addProperty("mediaType", MediaTypes.OCI_INDEX);
+    nested.add("manifests", array(descriptor(MediaTypes.OCI_INDEX, indexBytes)));
+    byte[] nestedBytes = pretty(nested);
+    assertEquals(201, putManifest(Digest.sha256(nestedBytes).toString(), MediaTypes.OCI_INDEX,
+        nestedBytes).status());
+  }
+
+  // --- Content discovery ---
+
+  @Test
+  void tagListLimitedByNAndStartedByLast() {
+    byte[] manifest = pushImage("tags");
+    for (int i = 0; i < 4; i++) {
+      assertEquals(201, putManifest("test" + i, MediaTypes.OCI_MANIFEST, manifest).status());
+    }
+    List<String> all = items(client.get("/v2/" + NAME + "/tags/list"), "tags");
+    assertEquals(List.of("test0", "test1", "test2", "test3"), all);
+
+    int n = all.size() / 2;
+    List<String> limited = items(client.get("/v2/" + NAME + "/tags/list?n=" + n), "tags");
+    assertEquals(n, limited.size());
+    String last = limited.get(n - 1);
+    List<String> after = items(client.get("/v2/" + NAME + "/tags/list?n=" + n + "&last=" + last),
+        "tags");
+    assertTrue(after.size() <= n);
+    assertFalse(after.contains(last));
+    assertEquals(List.of("test2", "test3"), after);
+  }
+
+  @Test
+  void referrersAsTheDiscoverySetupPushesThem() {
+    byte[] blobA = utf8("test reference blob A");
+    byte[] blobB = utf8("test reference blob B");
+    client.pushBlob(NAME, utf8("{}"));
+    client.pushBlob(NAME, blobA);
+    byte[] subject = pushImage("subject");
+    Digest subjectDigest = Digest.sha256(subject);
+    byte[] neverPushed = pushImage("never pushed as a manifest");
+    Map<String, String> annotations = new HashMap<>();
+
+    // Before the subject exists: A with a type-specific config, A with artifactType, an index.
+    byte[] aConfig = manifest(null, descriptor(TYPE_A, blobA),
+        array(descriptor(TYPE_A, blobA)), subject, "test config a");
+    byte[] aLayer = manifest(TYPE_A, emptyDescriptor(), array(descriptor(TYPE_A, blobA)),
+        subject, "test layer a");
+    JsonObject index = new JsonObject();
+    index.addProperty("schemaVersion", 2);
+    index.addProperty("mediaType", MediaTypes.OCI_INDEX);
+    index.addProperty("artifactType", TYPE_INDEX);
+    index.add("manifests", array(descriptor(MediaTypes.OCI_MANIFEST, aConfig),
+        descriptor(MediaTypes.OCI_MANIFEST, aLayer)));
+    index.add("subject", descriptor(MediaTypes.OCI_MANIFEST, subject));
+    JsonObject indexAnnotations = new JsonObject();
+    indexAnnotations.addProperty(ANNOTATION, "test index");
+    index.add("annotations", indexAnnotations);
+    byte[] indexBytes = pretty(index);
+    for (byte[] referrer : List.of(aConfig, aLayer, indexBytes)) {
+      String type = referrer == indexBytes ? MediaTypes.OCI_INDEX : MediaTypes.OCI_MANIFEST;
+      Response put = putManifest(Digest.sha256(referrer).toString(), type, referrer);
+      assertEquals(201, put.status(), put::toString);
+      assertEquals(subjectDigest.toString(), put.header("OCI-Subject"));
+    }
+    annotations.put(Digest.sha256(aConfig).toString(), "test config a");
+    annotations.put(Digest.sha256(aLayer).toString(), "test layer a");
+    annotations.put(Digest.sha256(indexBytes).toString(), "test index");
+
+    // The subject, then B with a type-specific config and B with artifactType.
+    assertEquals(201, putManifest("tagtest0", MediaTypes.OCI_MANIFEST, subject).status());
+    client.pushBlob(NAME, blobB);
+    byte[] bConfig = manifest(null, descriptor(TYPE_B, blobB),
+        array(descriptor(TYPE_B, blobB)), subject, "test config b");
+    byte[] bLayer = manifest(TYPE_B, emptyDescriptor(), array(descriptor(TYPE_B, blobB)),
+        subject, "test layer b");
+    for (byte[] referrer : List.of(bConfig, bLayer)) {
+      Response put = putManifest(Digest.sha256(referrer).toString(), MediaTypes.OCI_MANIFEST,
+          referrer);
+      assertEquals(201, put.status(), put::toString);
+      assertEquals(subjectDigest.toString(), put.header("OCI-Subject"));
+    }
+    annotations.put(Digest.sha256(bConfig).toString(), "test config b");
+    annotations.put(Digest.sha256(bLayer).toString(), "test layer b");
+
+    // C: a referrer of a subject that is never pushed.
+    byte[] cLayer = manifest(TYPE_B, emptyDescriptor(), array(descriptor(TYPE_B, blobB)),
+        neverPushed, "test layer c");
+    Response putC = putManifest(Digest.sha256(cLayer).toString(), MediaTypes.OCI_MANIFEST, cLayer);
+    assertEquals(201, putC.status(), putC::toString);
+    assertEquals(Digest.sha256(neverPushed).toString(), putC.header("OCI-Subject"));
+
+    // An unknown digest: 200 and no entries.
+    JsonArray none = referrers(Digest.sha256(utf8("dummy")), null);
+    assertEquals(0, none.size());
+
+    // The subject: 5 entries, each with its one annotation and its artifact type.
+    JsonArray five = referrers(subjectDigest, null);
+    assertEquals(5, five.size(), five::toString);
+    Set<String> digests = new HashSet<>();
+    Map<String, String> types = new HashMap<>();
+    for (JsonElement e : five) {
+      JsonObject entry = e.getAsJsonObject();
+      String digest = entry.get("digest").getAsString();
+      digests.add(digest);
+      JsonObject entryAnnotations = entry.getAsJsonObject("annotations");
+      assertEquals(1, entryAnnotations.size(), entry::toString);
+      assertEquals(annotations.get(digest), entryAnnotations.get(ANNOTATION).getAsString());
+      types.put(digest, entry.get("artifactType").getAsString());
+    }
+    assertEquals(annotations.keySet(), digests);
+    assertEquals(TYPE_A, types.get(Digest.sha256(aConfig).toString()), "config.mediaType");
+    assertEquals(TYPE_A, types.get(Digest.sha256(aLayer).toString()));
+    assertEquals(TYPE_INDEX, types.get(Digest.sha256(indexBytes).toString()));
+    assertEquals(TYPE_B, types.get(Digest.sha256(bConfig).toString()));
+
+    // Filtered by type A: 2 entries, and the header says the filter was applied.
+    JsonArray filtered = referrers(subjectDigest, TYPE_A);
+    assertEquals(Set.of(Digest.sha256(aConfig).toString(), Digest.sha256(aLayer).toString()),
+        Set.of(filtered.get(0).getAsJsonObject().get("digest").getAsString(),
+            filtered.get(1).getAsJsonObject().get("digest").getAsString()));
+    assertEquals(2, filtered.size());
+
+    // The never-pushed subject: its one referrer.
+    JsonArray one = referrers(Digest.sha256(neverPushed), null);
+    assertEquals(1, one.size());
+    assertEquals(Digest.sha256(cLayer).toString(),
+        one.get(0).getAsJsonObject().get("digest").getAsString());
+  }
+
+  private JsonArray referrers(Digest subject, String artifactType) {
+    String path = "/v2/" + NAME + "/referrers/" + subject
+        + (artifactType == null ? "" : "?artifactType=" + artifactType);
+    Response r = client.get(path);
+    assertEquals(200, r.status(), r::toString);
+    assertEquals(MediaTypes.OCI_INDEX, r.header("Content-Type"));
+    if (artifactType != null) {
+      assertEquals("artifactType", r.header("OCI-Filters-Applied"));
+    }
+    JsonObject index = r.json();
+    assertEquals(2, index.get("schemaVersion").getAsInt());
+    assertEquals(MediaTypes.OCI_INDEX, index.get("mediaType").getAsString());
+    return index.getAsJsonArray("manifests");
+  }
+
+  // --- Content management ---
+
+  @Test
+  void deletingATagManifestAndBlob() {
+    byte[] manifest = pushImage("management");
+    Digest digest = Digest.sha256(manifest);
+    for (int i = 0; i < 4; i++) {
+      assertEquals(201, putManifest("test" + i, MediaTypes.OCI_MANIFEST, manifest).status());
+    }
+    byte[] other = pushImage("other");
+    assertEquals(201, putManifest("tagtest0", MediaTypes.OCI_MANIFEST, other).status());
+    List<String> before = items(client.get("/v2/" + NAME + "/tags/list"), "tags");
+    assertEquals(5, before.size());
+
+    assertEquals(202, client.delete("/v2/" + NAME + "/manifests/test3").status());
+    assertEquals(404, client.get("/v2/" + NAME + "/manifests/test3").status());
+    assertEquals(200, client.get("/v2/" + NAME + "/manifests/" + digest).status());
+
+    assertEquals(202, client.delete("/v2/" + NAME + "/manifests/" + digest).status());
+    assertEquals(404, client.get("/v2/" + NAME + "/manifests/" + digest).status());
+    List<String> after = items(client.get("/v2/" + NAME + "/tags/list"), "tags");
+    assertTrue(after.size() < before.size(), "the tag list shrinks");
+    assertEquals(List.of("tagtest0"), after);
+
+    byte[] blob = utf8("layer of management");
+    Digest blobDigest = Digest.sha256(blob);
+    assertEquals(202, client.delete("/v2/" + NAME + "/blobs/" + blobDigest).status());
+    assertErrors(client.get("/v2/" + NAME + "/blobs/" + blobDigest), 404, "BLOB_UNKNOWN");
+  }
+}

@@ -1,0 +1,411 @@
+package dev.berth.registry.servlet.api;
+
+import static dev.berth.registry.servlet.testing.ApiAssertions.assertErrors;
+import static dev.berth.registry.servlet.testing.ApiAssertions.assertHeadError;
+import static dev.berth.registry.servlet.testing.ApiAssertions.assertLocation;
+import static dev.berth.registry.servlet.testing.ApiAssertions.detailDigests;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.google.gson.JsonArray;
+import dev.berth.registry.Digest;
+import dev.berth.registry.MediaTypes;
+import dev.berth.registry.Registry;
+import dev.berth.registry.servlet.testing.HttpSuite;
+import dev.berth.registry.servlet.testing.RegistryClient;
+import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import dev.berth.registry.testing.Fixtures;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code /v2/<name>/manifests/<reference>}: PUT of every real client's manifest type, GET and HEAD
+ * of the exact bytes with the stored type, and the checks a PUT must make.
+ */
+class ManifestApiTest extends HttpSuite {
+
+  private static final String REPO = "manifests/app";
+  private static final int FOUR_MIB = 4 * 1024 * 1024;
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private String url(Object reference) {
+    return "/v2/" + REPO + "/manifests/" + reference;
+  }
+
+  private Response put(Object reference, String contentType, byte[] body) {
+    return client.putManifest(REPO, reference.toString(), contentType, body);
+  }
+
+  private void pushImageBlobs() {
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.LAYER));
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.OCI_CONFIG));
+  }
+
+  private void pushArm64Blobs() {
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.LAYER));
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.OCI_CONFIG_ARM64));
+  }
+
+  private void assertCreated(Response put, Digest digest) {
+    assertEquals(201, put.status(), put::toString);
+    assertLocation(put, server, "/v2/" + REPO + "/manifests/" + digest);
+    assertEquals(digest.toString(), put.header("Docker-Content-Digest"));
+  }
+
+  /** GET and HEAD by each reference answer the exact bytes, type, digest and length. */
+  private void assertServed(String mediaType, byte[] bytes, Object... references) {
+    Digest digest = Digest.sha256(bytes);
+    for (Object reference : references) {
+      Response get = client.get(url(reference), "Accept", mediaType);
+      assertEquals(200, get.status(), get::toString);
+      assertArrayEquals(bytes, get.body(), () -> "bytes of " + reference);
+      assertEquals(mediaType, get.header("Content-Type"), get::toString);
+      assertEquals(digest.toString(), get.header("Docker-Content-Digest"));
+      assertEquals(String.valueOf(bytes.length), get.header("Content-Length"));
+
+      Response head = client.head(url(reference), "Accept", mediaType);
+      assertEquals(200, head.status(), head::toString);
+      assertEquals(0, head.body().length);
+      assertEquals(mediaType, head.header("Content-Type"), head::toString);
+      assertEquals(digest.toString(), head.header("Docker-Content-Digest"));
+      assertEquals(String.valueOf(bytes.length), head.header("Content-Length"));
+    }
+  }
+
+  /** An OCI manifest with the empty config, no layers and one annotation padded to {@code size}. */
+  private static byte[] paddedManifest(int size) {
+    String head = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\","
+        + "\"config\":{\"mediaType\":\"" + MediaTypes.OCI_EMPTY + "\",\"digest\":\""
+        + Digest.EMPTY_JSON + "\",\"size\":2},\"layers\":[],\"annotations\":{\"pad\":\"";
+    String tail = "\"}}";
+    byte[] out = utf8(head + "x".repeat(size - head.length() - tail.length()) + tail);
+    assertEquals(size, out.length);
+    return out;
+  }
+
+  @Test
+  void ociManifestWithoutMediaTypeIsServedWithTheOciType() {
+    pushImageBlobs();
+    byte[] manifest = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+    Digest digest = Fixtures.digest(Fixtures.OCI_MANIFEST);
+
+    Response put = put("amd64", MediaTypes.OCI_MANIFEST, manifest);
+
+    assertCreated(put, digest);
+    assertServed(MediaTypes.OCI_MANIFEST, manifest, "amd64", digest);
+  }
+
+  @Test
+  void contentTypeParametersAreIgnored() {
+    pushImageBlobs();
+    byte[] manifest = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+
+    Response put = put("amd64", MediaTypes.OCI_MANIFEST + "; charset=utf-8", manifest);
+
+    assertCreated(put, Fixtures.digest(Fixtures.OCI_MANIFEST));
+    assertServed(MediaTypes.OCI_MANIFEST, manifest, "amd64");
+  }
+
+  @Test
+  void dockerSchema2Manifest() {
+    pushImageBlobs();
+    byte[] manifest = Fixtures.bytes(Fixtures.DOCKER_MANIFEST);
+    Digest digest = Fixtures.digest(Fixtures.DOCKER_MANIFEST);
+
+    assertCreated(put("v2s2", MediaTypes.DOCKER_MANIFEST, manifest), digest);
+
+    assertServed(MediaTypes.DOCKER_MANIFEST, manifest, "v2s2", digest);
+  }
+
+  @Test
+  void ociIndexIsRefusedUntilBothChildrenExist() {
+    byte[] index = Fixtures.bytes(Fixtures.OCI_INDEX);
+    Digest amd64 = Fixtures.digest(Fixtures.OCI_MANIFEST);
+    Digest arm64 = Fixtures.digest(Fixtures.OCI_MANIFEST_ARM64);
+    pushImageBlobs();
+    pushArm64Blobs();
+
+    JsonArray errors = assertErrors(put("multi", MediaTypes.OCI_INDEX, index), 400,
+        "MANIFEST_BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
+    assertEquals(List.of(amd64.toString(), arm64.toString()), detailDigests(errors));
+
+    assertEquals(201, put(amd64, MediaTypes.OCI_MANIFEST,
+        Fixtures.bytes(Fixtures.OCI_MANIFEST)).status());
+    errors = assertErrors(put("multi", MediaTypes.OCI_INDEX, index), 400,
+        "MANIFEST_BLOB_UNKNOWN");
+    assertEquals(List.of(arm64.toString()), detailDigests(errors));
+    assertErrors(client.get(url("multi")), 404, "MANIFEST_UNKNOWN");
+
+    assertEquals(201, put(arm64, MediaTypes.OCI_MANIFEST,
+        Fixtures.bytes(Fixtures.OCI_MANIFEST_ARM64)).status());
+    assertCreated(put("multi", MediaTypes.OCI_INDEX, index), Fixtures.digest(Fixtures.OCI_INDEX));
+    assertServed(MediaTypes.OCI_INDEX, index, "multi", Fixtures.digest(Fixtures.OCI_INDEX));
+  }
+
+  @Test
+  void dockerManifestListIsRefusedUntilBothChildrenExist() {
+    byte[] list = Fixtures.bytes(Fixtures.DOCKER_LIST);
+    Digest amd64 = Fixtures.digest(Fixtures.DOCKER_MANIFEST);
+    Digest arm64 = Fixtures.digest(Fixtures.DOCKER_MANIFEST_ARM64);
+    pushImageBlobs();
+    pushArm64Blobs();
+
+    JsonArray errors = assertErrors(put("list", MediaTypes.DOCKER_MANIFEST_LIST, list), 400,
+        "MANIFEST_BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
+    assertEquals(List.of(amd64.toString(), arm64.toString()), detailDigests(errors));
+
+    assertEquals(201, put(amd64, MediaTypes.DOCKER_MANIFEST,
+        Fixtures.bytes(Fixtures.DOCKER_MANIFEST)).status());
+    assertEquals(201, put(arm64, MediaTypes.DOCKER_MANIFEST,
+        Fixtures.bytes(Fixtures.DOCKER_MANIFEST_ARM64)).status());
+    Digest digest = Fixtures.digest(Fixtures.DOCKER_LIST);
+    assertCreated(put("list", MediaTypes.DOCKER_MANIFEST_LIST, list), digest);
+    assertServed(MediaTypes.DOCKER_MANIFEST_LIST, list, "list", digest);
+  }
+
+  @Test
+  void storedTypeSurvivesARestartWithAColdCache() throws Exception {
+    pushImageBlobs();
+    byte[] oci = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+    byte[] docker = Fixtures.bytes(Fixtures.DOCKER_MANIFEST);
+    assertEquals(201, put("oci", MediaTypes.OCI_MANIFEST, oci).status());
+    assertEquals(201, put("docker", MediaTypes.DOCKER_MANIFEST, docker).status());
+
+    var storage = server.registry().storage();
+    server.close();
+    server = container().start(Registry.builder().storage(storage).build());
+    client = new RegistryClient(server.url());
+
+    assertServed(MediaTypes.OCI_MANIFEST, oci, "oci", Digest.sha256(oci));
+    assertServed(MediaTypes.DOCKER_MANIFEST, docker, "docker", Digest.sha256(docker));
+  }
+
+  @Test
+  void contentTypeThatContradictsTheMediaTypeIsManifestInvalid() {
+    pushImageBlobs();
+
+    assertErrors(put("x", MediaTypes.OCI_MANIFEST, Fixtures.bytes(Fixtures.DOCKER_MANIFEST)), 400,
+        "MANIFEST_INVALID");
+    assertErrors(put("x", MediaTypes.DOCKER_MANIFEST_LIST,
+        Fixtures.bytes(Fixtures.DOCKER_MANIFEST)), 400, "MANIFEST_INVALID");
+    // umoci's manifest has no mediaType; its shape is an image manifest, not an index.
+    assertErrors(put("x", MediaTypes.OCI_INDEX, Fixtures.bytes(Fixtures.OCI_MANIFEST)), 400,
+        "MANIFEST_INVALID");
+    assertErrors(client.get(url("x")), 404, "MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void missingConfigAndLayerAreReportedTogether() {
+    byte[] manifest = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+    client.pushBlob(REPO, utf8("unrelated"));
+
+    JsonArray errors = assertErrors(put("amd64", MediaTypes.OCI_MANIFEST, manifest), 400,
+        "MANIFEST_BLOB_UNKNOWN", "MANIFEST_BLOB_UNKNOWN");
+
+    assertEquals(List.of(Fixtures.digest(Fixtures.OCI_CONFIG).toString(),
+        Fixtures.digest(Fixtures.LAYER).toString()), detailDigests(errors));
+    assertErrors(client.get(url("amd64")), 404, "MANIFEST_UNKNOWN");
+    assertErrors(client.get(url(Fixtures.digest(Fixtures.OCI_MANIFEST))), 404, "MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void blobVisibleOnlyInAnotherRepositoryIsUnknown() {
+    client.pushBlob("manifests/other", Fixtures.bytes(Fixtures.LAYER));
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.OCI_CONFIG));
+
+    JsonArray errors = assertErrors(put("amd64", MediaTypes.OCI_MANIFEST,
+        Fixtures.bytes(Fixtures.OCI_MANIFEST)), 400, "MANIFEST_BLOB_UNKNOWN");
+
+    assertEquals(List.of(Fixtures.digest(Fixtures.LAYER).toString()), detailDigests(errors));
+  }
+
+  @Test
+  void descriptorSizeThatDisagreesWithTheBlobIsRefused() {
+    byte[] layer = utf8("twelve bytes");
+    Digest layerDigest = client.pushBlob(REPO, layer);
+
+    byte[] manifest = RegistryClient.smallManifest(layerDigest, layer.length + 1, "size", null,
+        null);
+
+    assertErrors(put("bad-size", MediaTypes.OCI_MANIFEST, manifest), 400, "MANIFEST_INVALID");
+  }
+
+  @Test
+  void putByDigestStoresUnderThatDigestWithoutATag() {
+    pushImageBlobs();
+    Digest digest = Fixtures.digest(Fixtures.OCI_MANIFEST);
+
+    assertCreated(put(digest, MediaTypes.OCI_MANIFEST, Fixtures.bytes(Fixtures.OCI_MANIFEST)),
+        digest);
+
+    assertServed(MediaTypes.OCI_MANIFEST, Fixtures.bytes(Fixtures.OCI_MANIFEST), digest);
+    Response tags = client.get("/v2/" + REPO + "/tags/list");
+    assertEquals(200, tags.status(), tags::toString);
+    assertEquals(0, tags.json().getAsJsonArray("tags").size(), tags::toString);
+  }
+
+  @Test
+  void putByADigestThatIsNotTheBodysIsDigestInvalid() {
+    pushImageBlobs();
+    Digest other = Fixtures.digest(Fixtures.DOCKER_MANIFEST);
+
+    assertErrors(put(other, MediaTypes.OCI_MANIFEST, Fixtures.bytes(Fixtures.OCI_MANIFEST)), 400,
+        "DIGEST_INVALID");
+
+    assertErrors(client.get(url(other)), 404, "MANIFEST_UNKNOWN");
+    assertErrors(client.get(url(Fixtures.digest(Fixtures.OCI_MANIFEST))), 404, "MANIFEST_UNKNOWN");
+  }
+
+  @Test
+  void putBySha512Digest() {
+    pushImageBlobs();
+    byte[] manifest = Fixtures.bytes(Fixtures.OCI_MANIFEST);
+    Digest digest = Digest.of(Digest.SHA512, manifest);
+
+    Response put = put(digest, MediaTypes.OCI_MANIFEST, manifest);
+
+    assertEquals(201, put.status(), put::toString);
+    assertEquals(digest.toString(), put.header("Docker-Content-Digest"));
+    Response get = client.get(url(digest));
+    assertEquals(200, get.status(), get::toString);
+    assertArrayEquals(manifest, get.body());
+    assertEquals(digest.toString(), get.header("Docker-Content-Digest"));
+  }
+
+  @Test
+  void manifestOfExactlyFourMebibytesIsAccepted() {
+    byte[] manifest = paddedManifest(FOUR_MIB);
+    Digest digest = Digest.sha256(manifest);
+
+    assertCreated(put("big", MediaTypes.OCI_MANIFEST, manifest), digest);
+
+    Response get = client.get(url("big"));
+    assertEquals(200, get.status());
+    assertArrayEquals(manifest, get.body());
+  }
+
+  @Test
+  void manifestOverFourMebibytesIs413() {
+    byte[] manifest = paddedManifest(FOUR_MIB + 1);
+
+    Response put = put("too-big", MediaTypes.OCI_MANIFEST, manifest);
+
+    assertErrors(put, 413, "MANIFEST_INVALID");
+    assertErrors(client.get(url(Digest.sha256(manifest))), 404, "NAME_UNKNOWN");
+  }
+
+  @Test
+  void manifestOverFourMebibytesWithoutADeclaredLengthIs413() {
+    byte[] manifest = paddedManifest(FOUR_MIB + 1);
+
+    Response put = client.sendChunked("PUT", url("too-big"), manifest,
+        "Content-Type", MediaTypes.OCI_MANIFEST);
+
+    assertErrors(put, 413, "MANIFEST_INVALID");
+    byte[] fits = paddedManifest(FOUR_MIB);
+    Response ok = client.sendChunked("PUT", url("fits"), fits,
+        "Content-Type", MediaTypes.OCI_MANIFEST);
+    assertCreated(ok, Digest.sha256(fits));
+  }
+
+  @Test
+  void unknownConfigAndLayerMediaTypesAreAccepted() {
+    byte[] config = utf8("{\"anything\":true}");
+    byte[] layer = utf8("opaque layer");
+    Digest configDigest = client.pushBlob(REPO, config);
+    Digest layerDigest = client.pushBlob(REPO, layer);
+    byte[] manifest = utf8("{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST
+        + "\",\"config\":{\"mediaType\":\"application/vnd.example.never.heard.of+json\","
+        + "\"digest\":\"" + configDigest + "\",\"size\":" + config.length + "},"
+        + "\"layers\":[{\"mediaType\":\"application/x-made-up\",\"digest\":\"" + layerDigest
+        + "\",\"size\":" + layer.length + "}]}");
+
+    assertCreated(put("custom", MediaTypes.OCI_MANIFEST, manifest), Digest.sha256(manifest));
+
+    assertServed(MediaTypes.OCI_MANIFEST, manifest, "custom");
+  }
+
+  @Test
+  void invalidJsonIsManifestInvalid() {
+    for (String body : List.of("not json", "{\"schemaVersion\":2,", "[]", "",
+        "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OCI_MANIFEST + "\"} trailing")) {
+      assertErrors(put("bad", MediaTypes.OCI_MANIFEST, utf8(body)), 400, "MANIFEST_INVALID");
+    }
+    assertErrors(client.get(url("bad")), 404, "NAME_UNKNOWN");
+  }
+
+  @Test
+  void dockerSchema1IsManifestInvalid() {
+    byte[] schema1 = utf8("{\"schemaVersion\":1,\"name\":\"manifests/app\",\"tag\":\"old\","
+        + "\"architecture\":\"amd64\",\"fsLayers\":[],\"history\":[]}");
+
+    assertErrors(put("old", MediaTypes.DOCKER_SCHEMA1, schema1), 400, "MANIFEST_INVALID");
+    assertErrors(put("old", MediaTypes.DOCKER_SCHEMA1_SIGNED, schema1), 400, "MANIFEST_INVALID");
+    assertErrors(put("old", "application/json", schema1), 400, "MANIFEST_INVALID");
+  }
+
+  @Test
+  void orasJavaArtifactMayReferenceTheUnpushedEmptyBlob() {
+    Digest subject = client.pushFixtureImage(REPO, "amd64");
+    client.pushBlob(REPO, Fixtures.bytes(Fixtures.ORAS_JAVA_SBOM));
+    byte[] artifact = Fixtures.bytes(Fixtures.ORAS_JAVA_ARTIFACT);
+    Digest digest = Fixtures.digest(Fixtures.ORAS_JAVA_ARTIFACT);
+
+    Response put = put(digest, MediaTypes.OCI_MANIFEST, artifact);
+
+    assertCreated(put, digest);
+    assertEquals(subject.toString(), put.header("OCI-Subject"));
+    assertServed(MediaTypes.OCI_MANIFEST, artifact, digest);
+    // registry:2 answered a repeated PUT without OCI-Subject; the SDK needs it every time.
+    Response replay = put(digest, MediaTypes.OCI_MANIFEST, artifact);
+    assertCreated(replay, digest);
+    assertEquals(subject.toString(), replay.header("OCI-Subject"));
+  }
+
+  @Test
+  void manifestWhoseSubjectIsMissingIsAcceptedWithOciSubject() {
+    Digest absent = Digest.sha256(utf8("a subject that was never pushed"));
+    byte[] layer = utf8("signature");
+    Digest layerDigest = client.pushBlob(REPO, layer);
+    byte[] manifest = RegistryClient.smallManifest(layerDigest, layer.length, "sig", absent,
+        "application/vnd.example.signature");
+
+    Response put = put(Digest.sha256(manifest), MediaTypes.OCI_MANIFEST, manifest);
+
+    assertCreated(put, Digest.sha256(manifest));
+    assertEquals(absent.toString(), put.header("OCI-Subject"));
+  }
+
+  @Test
+  void manifestWithoutSubjectHasNoOciSubjectHeader() {
+    pushImageBlobs();
+
+    Response put = put("amd64", MediaTypes.OCI_MANIFEST, Fixtures.bytes(Fixtures.OCI_MANIFEST));
+
+    assertEquals(201, put.status());
+    assertNull(put.header("OCI-Subject"));
+  }
+
+  @Test
+  void unknownManifestInAKnownRepository() {
+    pushImageBlobs();
+    assertEquals(201, put("amd64", MediaTypes.OCI_MANIFEST,
+        Fixtures.bytes(Fixtures.OCI_MANIFEST)).status());
+
+    assertErrors(client.get(url("nope")), 404, "MANIFEST_UNKNOWN");
+    assertErrors(client.get(url(Fixtures.digest(Fixtures.DOCKER_MANIFEST))), 404,
+        "MANIFEST_UNKNOWN");
+    assertHeadError(client.head(url("nope")), 404);
+  }
+
+  @Test
+  void unknownRepository() {
+    assertErrors(client.get("/v2/no/such/repo/manifests/latest"), 404, "NAME_UNKNOWN");
+    assertHeadError(client.head("/v2/no/such/repo/manifests/latest"), 404);
+  }
+}
