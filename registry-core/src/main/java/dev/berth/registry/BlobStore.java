@@ -10,6 +10,14 @@ public interface BlobStore {
   Optional<BlobInfo> stat(RepositoryName repository, Digest digest);
 
   /**
+   * The blob, visible in the repository.
+   *
+   * @throws RegistryException {@code BLOB_UNKNOWN}, or {@code NAME_UNKNOWN} for an unknown
+   *     repository
+   */
+  BlobInfo require(RepositoryName repository, Digest digest);
+
+  /**
    * Opens a visible blob at {@code offset}.
    *
    * @throws RegistryException {@code BLOB_UNKNOWN} (or {@code NAME_UNKNOWN})

@@ -36,11 +36,12 @@ public interface UploadService {
   UploadStatus status(RepositoryName repository, String id);
 
   /**
-   * Ends the session: appends the optional last chunk, verifies the whole against {@code digest}
-   * and makes the blob visible.
+   * Ends the session: appends the optional last chunk (checked against its {@code Content-Range}
+   * when one is given, as for {@link #append}), verifies the whole against {@code digest} and
+   * makes the blob visible.
    */
   BlobInfo complete(RepositoryName repository, String id, Digest digest, InputStream lastChunk,
-      long length);
+      ContentRange range, long length);
 
   /** Abandons the session and its bytes. */
   void cancel(RepositoryName repository, String id);

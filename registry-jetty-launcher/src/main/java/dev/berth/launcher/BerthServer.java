@@ -6,6 +6,7 @@ import dev.berth.registry.servlet.BerthServlet;
 import java.net.URI;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -62,11 +63,16 @@ public final class BerthServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     http.addCustomizer(new ForwardedRequestCustomizer());
+    // Let "/v2/a//b/..." reach the servlet, which answers NAME_INVALID as the spec wants, instead
+    // of Jetty's own HTML 400 for an empty path segment. Berth routes and validates paths itself.
+    http.setUriCompliance(UriCompliance.DEFAULT.with("berth",
+        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
     context.addServlet(new ServletHolder("berth", new BerthServlet(registry, access, relativeUrls)),
         "/*");
     server.setHandler(context);

@@ -73,6 +73,11 @@ public final class DefaultBlobStore implements BlobStore {
   }
 
   @Override
+  public BlobInfo require(RepositoryName repository, Digest digest) {
+    return stat(repository, digest).orElseThrow(() -> unknown(repository, digest));
+  }
+
+  @Override
   public InputStream open(RepositoryName repository, Digest digest, long offset) {
     if (isLinked(repository, digest)) {
       try {

@@ -171,10 +171,10 @@ public final class DefaultUploadService implements UploadService {
 
   @Override
   public BlobInfo complete(RepositoryName repository, String id, Digest digest,
-      InputStream lastChunk, long length) {
+      InputStream lastChunk, ContentRange range, long length) {
     requireVerifiable(digest);
     if (lastChunk != null && length != 0) {
-      append(repository, id, lastChunk, null, length);
+      append(repository, id, lastChunk, range, length);
     } else {
       requireSession(repository, id);
     }

@@ -27,9 +27,7 @@ final class BlobHandlers {
   void get(Exchange ex) throws IOException {
     RepositoryName repository = ex.repository();
     Digest digest = Digest.parse(ex.path("digest"));
-    BlobInfo blob = registry.blobs().stat(repository, digest).orElseThrow(
-        () -> new RegistryException(ErrorCode.BLOB_UNKNOWN,
-            "blob " + digest + " is not known in repository " + repository));
+    BlobInfo blob = registry.blobs().require(repository, digest);
     ex.header("Docker-Content-Digest", digest.toString());
     ex.header("ETag", "\"" + digest + "\"");
     ex.header("Accept-Ranges", "bytes");

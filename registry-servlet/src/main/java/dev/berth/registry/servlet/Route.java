@@ -20,12 +20,13 @@ enum Route {
       "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
   UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),
   UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Map.of("GET", Action.PUSH,
-      "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
+      "HEAD", Action.PUSH, "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
   BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
       "HEAD", Action.PULL, "DELETE", Action.DELETE)),
-  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL)),
+  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
+      "HEAD", Action.PULL)),
   ORAS_REFERRERS("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)/referrers$",
-      Map.of("GET", Action.PULL)),
+      Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
   ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$",
       Map.of("GET", Action.PULL, "HEAD", Action.PULL));
 

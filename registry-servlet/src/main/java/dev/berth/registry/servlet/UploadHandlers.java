@@ -57,9 +57,7 @@ final class UploadHandlers {
   }
 
   void patch(Exchange ex) throws IOException {
-    String rangeHeader = ex.header("Content-Range");
-    ContentRange range = rangeHeader == null || rangeHeader.isBlank() ? null
-        : ContentRange.parse(rangeHeader);
+    ContentRange range = contentRange(ex);
     UploadStatus status;
     try (InputStream body = ex.body()) {
       status = registry.uploads().append(ex.repository(), ex.path("id"), body, range,
@@ -82,7 +80,7 @@ final class UploadHandlers {
     RepositoryName repository = ex.repository();
     try (InputStream body = ex.hasBody() ? ex.body() : null) {
       registry.uploads().complete(repository, ex.path("id"), digest, body,
-          ex.hasBody() ? ex.contentLength() : 0);
+          ex.hasBody() ? contentRange(ex) : null, ex.hasBody() ? ex.contentLength() : 0);
     }
     created(ex, repository, digest);
   }
@@ -90,6 +88,12 @@ final class UploadHandlers {
   void cancel(Exchange ex) {
     registry.uploads().cancel(ex.repository(), ex.path("id"));
     ex.sendEmpty(204);
+  }
+
+  /** The chunk's {@code Content-Range}, or null for a streamed chunk. */
+  private static ContentRange contentRange(Exchange ex) {
+    String header = ex.header("Content-Range");
+    return header == null || header.isBlank() ? null : ContentRange.parse(header);
   }
 
   private boolean mayPull(Caller caller, RepositoryName source) {

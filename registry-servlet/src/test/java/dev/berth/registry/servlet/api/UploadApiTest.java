@@ -210,6 +210,23 @@ class UploadApiTest extends HttpSuite {
   }
 
   @Test
+  void theClosingPutsChunkIsCheckedAgainstItsContentRange() {
+    Digest digest = Digest.sha256(BLOB);
+    String location = client.startUpload(REPO).header("Location");
+    location = assertSession(patch(location, slice(BLOB, 0, 10), "0-9"), 202, 10);
+
+    Response gap = client.put(withQuery(location, "digest=" + digest), slice(BLOB, 10, 20),
+        "Content-Type", "application/octet-stream", "Content-Range", "12-21");
+    assertErrors(gap, 416, "RANGE_INVALID");
+    assertSession(client.get(location), 204, 10);
+
+    Response ok = client.put(withQuery(location, "digest=" + digest), slice(BLOB, 10, 20),
+        "Content-Type", "application/octet-stream", "Content-Range", "10-19");
+    assertEquals(201, ok.status(), ok::toString);
+    assertStored(digest, BLOB);
+  }
+
+  @Test
   void outOfOrderChunkIs416AndChangesNothing() {
     Digest digest = Digest.sha256(BLOB);
     String location = client.startUpload(REPO).header("Location");

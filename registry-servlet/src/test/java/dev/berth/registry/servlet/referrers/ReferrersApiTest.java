@@ -314,4 +314,19 @@ class ReferrersApiTest extends HttpSuite {
     assertEquals("artifactType", client.get(m.group(1)).header("OCI-Filters-Applied"));
     assertEquals(RegistryClient.class, client.getClass());
   }
+
+  @Test
+  void headAnswersLikeGetWithoutABody() {
+    Digest subject = client.pushFixtureImage("app", "v1");
+    client.pushSmallImage("app", "sig", "sig", subject, "t");
+    for (String path : List.of("/v2/app/referrers/" + subject,
+        "/oras/artifacts/v1/app/manifests/" + subject + "/referrers")) {
+      Response get = client.get(path);
+      Response head = client.head(path);
+      assertEquals(200, head.status(), path);
+      assertEquals(get.header("Content-Type"), head.header("Content-Type"));
+      assertEquals(String.valueOf(get.body().length), head.header("Content-Length"));
+      assertEquals(0, head.body().length);
+    }
+  }
 }

@@ -6,6 +6,9 @@ import dev.berth.registry.servlet.BerthServlet;
 import java.net.URI;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
@@ -18,11 +21,16 @@ public final class JettyTestServer implements TestServer {
   private JettyTestServer(Registry registry, AccessController access) throws Exception {
     this.registry = registry;
     server = new Server();
-    connector = new ServerConnector(server);
+    // As BerthServer does: empty path segments reach the servlet (NAME_INVALID, not Jetty's 400).
+    HttpConfiguration http = new HttpConfiguration();
+    http.setUriCompliance(UriCompliance.DEFAULT.with("berth",
+        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+    connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost("127.0.0.1");
     connector.setPort(0);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
+    context.getServletHandler().setDecodeAmbiguousURIs(true);
     context.addServlet(new ServletHolder(new BerthServlet(registry, access, false)), "/*");
     server.setHandler(context);
     server.start();
