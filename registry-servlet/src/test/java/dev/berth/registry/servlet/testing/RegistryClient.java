@@ -90,23 +90,8 @@ public final class RegistryClient {
   }
 
   public Response send(String method, String pathOrUrl, byte[] body, String... headers) {
-    HttpRequest.Builder request = HttpRequest.newBuilder(resolve(pathOrUrl))
-        .timeout(Duration.ofMinutes(5))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
-    for (int i = 0; i + 1 < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
-    }
-    try {
-      HttpResponse<byte[]> response = HTTP.send(request.build(),
-          HttpResponse.BodyHandlers.ofByteArray());
-      return new Response(response.statusCode(), response.headers(), response.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException(method + " " + pathOrUrl, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return send(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
+        : HttpRequest.BodyPublishers.ofByteArray(body), headers);
   }
 
   /**
@@ -114,10 +99,15 @@ public final class RegistryClient {
    * clients send it.
    */
   public Response sendChunked(String method, String pathOrUrl, byte[] body, String... headers) {
+    return send(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(
+        () -> new java.io.ByteArrayInputStream(body)), headers);
+  }
+
+  private Response send(String method, String pathOrUrl, HttpRequest.BodyPublisher body,
+      String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(resolve(pathOrUrl))
         .timeout(Duration.ofMinutes(5))
-        .method(method, HttpRequest.BodyPublishers.ofInputStream(
-            () -> new java.io.ByteArrayInputStream(body)));
+        .method(method, body);
     for (int i = 0; i + 1 < headers.length; i += 2) {
       request.header(headers[i], headers[i + 1]);
     }
