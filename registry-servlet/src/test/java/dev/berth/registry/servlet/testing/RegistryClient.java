@@ -90,7 +90,7 @@ public final class RegistryClient {
   }
 
   public Response send(String method, String pathOrUrl, byte[] body, String... headers) {
-    return send(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
+    return exchange(method, pathOrUrl, body == null ? HttpRequest.BodyPublishers.noBody()
         : HttpRequest.BodyPublishers.ofByteArray(body), headers);
   }
 
@@ -99,11 +99,11 @@ public final class RegistryClient {
    * clients send it.
    */
   public Response sendChunked(String method, String pathOrUrl, byte[] body, String... headers) {
-    return send(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(
+    return exchange(method, pathOrUrl, HttpRequest.BodyPublishers.ofInputStream(
         () -> new java.io.ByteArrayInputStream(body)), headers);
   }
 
-  private Response send(String method, String pathOrUrl, HttpRequest.BodyPublisher body,
+  private Response exchange(String method, String pathOrUrl, HttpRequest.BodyPublisher body,
       String... headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(resolve(pathOrUrl))
         .timeout(Duration.ofMinutes(5))
