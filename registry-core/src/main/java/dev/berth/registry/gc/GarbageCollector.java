@@ -266,9 +266,10 @@ public final class GarbageCollector {
         if (run.options.dryRun()) {
           continue;
         }
-        storage.delete(StoragePaths.blobDirectory(digest));
+        // The objects themselves: their folders go with them (a storage keeps no empty folder).
+        storage.delete(entry.path());
         for (RepositoryName repository : run.layerLinks.getOrDefault(digest, List.of())) {
-          storage.delete(StoragePaths.layerDirectory(repository, digest));
+          storage.delete(StoragePaths.layerLink(repository, digest));
         }
       } finally {
         lock.unlock();
