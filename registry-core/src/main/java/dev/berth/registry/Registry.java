@@ -57,9 +57,9 @@ public final class Registry {
     this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), fence,
         clock);
     this.uploads = new DefaultUploadService(storage, fence, clock);
-    this.manifests = new DefaultManifestService(storage, fence, referrersIndex, repositories,
-        options, b.manifestCacheBytes);
     this.tags = new DefaultTagStore(storage, repositories);
+    this.manifests = new DefaultManifestService(storage, tags, fence, referrersIndex, repositories,
+        options, b.manifestCacheBytes);
     this.catalog = new RepositoryCatalog(storage);
   }
 

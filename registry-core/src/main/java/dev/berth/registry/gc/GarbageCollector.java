@@ -239,24 +239,38 @@ public final class GarbageCollector {
     }
   }
 
+  /**
+   * Enumerates {@code blobs/<alg>/<hh>/<hex>} by listing the folders, so that a blob some kept
+   * manifest names costs nothing beyond its name; only the others are stat'ed for their age.
+   */
   private void sweepBlobs(Run run) {
-    List<StorageEntry> candidates = new ArrayList<>();
-    storage.walk(StoragePaths.BLOBS, entry -> {
-      Digest digest = StoragePaths.digestOfBlobData(entry.path());
-      if (digest == null) {
-        return;
+    List<Digest> candidates = new ArrayList<>();
+    for (String algorithm : storage.list(StoragePaths.BLOBS)) {
+      String algorithmDir = StoragePaths.BLOBS + "/" + algorithm;
+      for (String prefix : storage.list(algorithmDir)) {
+        for (String encoded : storage.list(algorithmDir + "/" + prefix)) {
+          String candidate = algorithm + ":" + encoded;
+          if (!Digest.isValid(candidate)) {
+            continue;
+          }
+          Digest digest = Digest.parse(candidate);
+          run.blobsScanned++;
+          if (run.keptBlobs.contains(digest)) {
+            continue;
+          }
+          Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest));
+          if (data.isPresent() && !run.recent(data.get().modified())) {
+            candidates.add(digest);
+          }
+        }
       }
-      run.blobsScanned++;
-      if (!run.keptBlobs.contains(digest) && !run.recent(entry.modified())) {
-        candidates.add(entry);
-      }
-    });
-    for (StorageEntry entry : candidates) {
-      Digest digest = StoragePaths.digestOfBlobData(entry.path());
+    }
+    for (Digest digest : candidates) {
+      String path = StoragePaths.blobData(digest);
       Lock lock = fence.lockFor(digest);
       lock.lock();
       try {
-        Optional<StorageEntry> now = storage.stat(entry.path());
+        Optional<StorageEntry> now = storage.stat(path);
         if (now.isEmpty() || run.recent(now.get().modified())) {
           continue;
         }
@@ -267,7 +281,7 @@ public final class GarbageCollector {
           continue;
         }
         // The objects themselves: their folders go with them (a storage keeps no empty folder).
-        storage.delete(entry.path());
+        storage.delete(path);
         for (RepositoryName repository : run.layerLinks.getOrDefault(digest, List.of())) {
           storage.delete(StoragePaths.layerLink(repository, digest));
         }

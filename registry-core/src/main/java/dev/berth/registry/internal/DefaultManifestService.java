@@ -40,6 +40,7 @@ import java.util.concurrent.locks.ReadWriteLock;
 public final class DefaultManifestService implements ManifestService {
 
   private final Storage storage;
+  private final DefaultTagStore tagStore;
   private final WriteFence fence;
   private final ReferrersIndex referrers;
   private final Repositories repositories;
@@ -48,9 +49,11 @@ public final class DefaultManifestService implements ManifestService {
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
 
-  public DefaultManifestService(Storage storage, WriteFence fence, ReferrersIndex referrers,
-      Repositories repositories, RegistryOptions options, long cacheBytes) {
+  public DefaultManifestService(Storage storage, DefaultTagStore tagStore, WriteFence fence,
+      ReferrersIndex referrers, Repositories repositories, RegistryOptions options,
+      long cacheBytes) {
     this.storage = storage;
+    this.tagStore = tagStore;
     this.fence = fence;
     this.referrers = referrers;
     this.repositories = repositories;
@@ -89,9 +92,13 @@ public final class DefaultManifestService implements ManifestService {
         verifyReferences(repository, manifest);
         store(repository, manifest);
         if (reference instanceof Tag tag) {
+          boolean isNew = storage.stat(StoragePaths.tagCurrentLink(repository, tag)).isEmpty();
           Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), manifest.digest());
           Links.write(storage, StoragePaths.tagIndexLink(repository, tag, manifest.digest()),
               manifest.digest());
+          if (isNew) {
+            tagStore.changed(repository);
+          }
         }
         if (manifest.subject() != null) {
           referrers.add(repository, manifest.subject().digest(), manifest.asReferrer());
@@ -141,6 +148,7 @@ public final class DefaultManifestService implements ManifestService {
           throw unknown(repository, tag);
         }
         storage.delete(StoragePaths.tagDirectory(repository, tag));
+        tagStore.changed(repository);
       } finally {
         lock.unlock();
       }
@@ -163,10 +171,15 @@ public final class DefaultManifestService implements ManifestService {
       }
       Optional<ParsedManifest> parsed = parse(digest);
       storage.delete(StoragePaths.revisionDirectory(repository, digest));
+      boolean untagged = false;
       for (Map.Entry<Tag, Digest> tag : tags(repository).entrySet()) {
         if (tag.getValue().equals(digest)) {
           storage.delete(StoragePaths.tagDirectory(repository, tag.getKey()));
+          untagged = true;
         }
+      }
+      if (untagged) {
+        tagStore.changed(repository);
       }
       parsed.flatMap(ParsedManifest::subjectIfAny).ifPresent(
           subject -> referrers.remove(repository, subject.digest(), digest));

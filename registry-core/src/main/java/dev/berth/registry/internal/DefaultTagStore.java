@@ -1,23 +1,48 @@
 package dev.berth.registry.internal;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Page;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
 import dev.berth.registry.TagStore;
+import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 
-/** Tags are the folder names under {@code _manifests/tags}; a page lists only that folder. */
+/**
+ * Tags are the folder names under {@code _manifests/tags}. A repository's sorted names are cached
+ * with the repository's tags generation ({@link StoragePaths#tagsGeneration}), which every tag
+ * change rewrites after changing the tag; a page then costs one small read and a binary search,
+ * instead of listing and sorting the whole folder. Repositories without a generation (written by
+ * registry:2, not yet touched by Berth) are listed from the folder every time.
+ */
 public final class DefaultTagStore implements TagStore {
+
+  private record Listing(byte[] generation, String[] sorted) {}
+
   private final Storage storage;
   private final Repositories repositories;
+  private final Cache<RepositoryName, Listing> listings = CacheBuilder.newBuilder()
+      .maximumWeight(5_000_000).<RepositoryName, Listing>weigher((r, l) -> 1 + l.sorted.length)
+      .build();
 
   public DefaultTagStore(Storage storage, Repositories repositories) {
     this.storage = storage;
     this.repositories = repositories;
+  }
+
+  /** Records that a repository's tags changed: call after the change is in storage. */
+  public void changed(RepositoryName repository) {
+    storage.write(StoragePaths.tagsGeneration(repository),
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+    listings.invalidate(repository);
   }
 
   @Override
@@ -26,16 +51,39 @@ public final class DefaultTagStore implements TagStore {
       requireRepository(repository);
       return new Page(List.of(), Optional.empty());
     }
-    int ask = limit == Integer.MAX_VALUE ? limit : limit + 1;
-    List<String> names = storage.list(StoragePaths.tagsDirectory(repository), last, ask);
-    if (names.isEmpty()) {
+    String[] sorted = sortedTags(repository);
+    if (sorted.length == 0) {
       requireRepository(repository);
     }
-    if (names.size() > limit) {
-      List<String> page = names.subList(0, limit);
-      return new Page(page, Optional.of(page.get(page.size() - 1)));
+    int from = 0;
+    if (last != null) {
+      int at = Arrays.binarySearch(sorted, last);
+      from = at >= 0 ? at + 1 : -at - 1;
     }
-    return new Page(names, Optional.empty());
+    int to = (int) Math.min((long) from + limit, sorted.length);
+    List<String> page = Arrays.asList(sorted).subList(from, to);
+    return new Page(page, to < sorted.length && !page.isEmpty()
+        ? Optional.of(page.get(page.size() - 1)) : Optional.empty());
+  }
+
+  private String[] sortedTags(RepositoryName repository) {
+    byte[] generation;
+    try {
+      generation = storage.read(StoragePaths.tagsGeneration(repository));
+    } catch (ObjectNotFoundException e) {
+      return list(repository);
+    }
+    Listing cached = listings.getIfPresent(repository);
+    if (cached != null && Arrays.equals(cached.generation, generation)) {
+      return cached.sorted;
+    }
+    String[] sorted = list(repository);
+    listings.put(repository, new Listing(generation, sorted));
+    return sorted;
+  }
+
+  private String[] list(RepositoryName repository) {
+    return storage.list(StoragePaths.tagsDirectory(repository)).toArray(String[]::new);
   }
 
   private void requireRepository(RepositoryName repository) {

@@ -213,24 +213,50 @@ public final class FileSystemStorage implements Storage {
   @Override
   public List<String> list(String directory, String startAfter, int limit) {
     Path dir = resolve(directory);
+    // java.io.File.list returns plain names: no Path object per entry, which matters for folders
+    // of 10,000 tags or blobs. It answers null for a missing folder and for an I/O error alike.
+    String[] names = dir.toFile().list();
+    if (names == null) {
+      // Missing, not a folder, removed meanwhile, or an I/O error: ask again in a way that says.
+      names = listWithErrors(dir, directory);
+    }
+    List<String> result = new ArrayList<>(names.length);
+    for (String name : names) {
+      if (directory.isEmpty() && name.equals(TEMP_DIR)) {
+        continue;
+      }
+      if (startAfter == null || name.compareTo(startAfter) > 0) {
+        result.add(name);
+      }
+    }
+    if (result.size() > limit && limit < 1024) {
+      // A short page out of a long folder: select the smallest names instead of sorting all.
+      java.util.PriorityQueue<String> largestKept = new java.util.PriorityQueue<>(
+          java.util.Comparator.reverseOrder());
+      for (String name : result) {
+        largestKept.add(name);
+        if (largestKept.size() > limit) {
+          largestKept.poll();
+        }
+      }
+      result = new ArrayList<>(largestKept);
+    }
+    Collections.sort(result);
+    return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;
+  }
+
+  private static String[] listWithErrors(Path dir, String directory) {
     List<String> names = new ArrayList<>();
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        String name = entry.getFileName().toString();
-        if (directory.isEmpty() && name.equals(TEMP_DIR)) {
-          continue;
-        }
-        if (startAfter == null || name.compareTo(startAfter) > 0) {
-          names.add(name);
-        }
+        names.add(entry.getFileName().toString());
       }
     } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
-      return List.of();
+      return new String[0];
     } catch (IOException e) {
       throw new StorageException("list " + directory, e);
     }
-    Collections.sort(names);
-    return names.size() > limit ? List.copyOf(names.subList(0, limit)) : names;
+    return names.toArray(String[]::new);
   }
 
   @Override

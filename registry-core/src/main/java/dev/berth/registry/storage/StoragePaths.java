@@ -20,6 +20,7 @@ import dev.berth.registry.Tag;
  *     │   └── tags/&lt;tag&gt;/
  *     │       ├── current/link                            the tag's manifest now
  *     │       └── index/&lt;alg&gt;/&lt;hex&gt;/link                 every manifest it has named
+ *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
  *     │   └── _berth/parts/&lt;offset, 20 digits&gt;           Berth's received bytes, one object per chunk
@@ -124,6 +125,14 @@ public final class StoragePaths {
   /** {@code _manifests/tags/<tag>/index/<alg>/<hex>/link}. */
   public static String tagIndexLink(RepositoryName name, Tag tag, Digest digest) {
     return tagIndexEntry(name, tag, digest) + "/link";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/tags-generation}: rewritten with a fresh value after every
+   * change to the repository's tags, so that a cached tag listing can be validated with one read.
+   */
+  public static String tagsGeneration(RepositoryName name) {
+    return repository(name) + "/_berth/tags-generation";
   }
 
   public static String uploadsDirectory(RepositoryName name) {
