@@ -25,7 +25,8 @@ import java.util.Objects;
 
 /**
  * An OCI registry as a library: the operations of the distribution API, over one {@link Storage}.
- * Thread-safe; holds no threads and prints nothing. Start with {@link #builder()}.
+ * Thread-safe; prints nothing, and starts no thread of its own except short-lived daemon threads
+ * that digest large uploads beside the request thread. Start with {@link #builder()}.
  *
  * <pre>{@code
  * Registry registry = Registry.builder().filesystem(Path.of("data")).build();

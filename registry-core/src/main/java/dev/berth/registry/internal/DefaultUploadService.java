@@ -71,7 +71,7 @@ public final class DefaultUploadService implements UploadService {
     requireVerifiable(digest);
     MessageDigest md = Digest.newMessageDigest(digest.algorithm());
     try (StorageWriter writer = storage.writer(StoragePaths.blobData(digest))) {
-      long received = copy(body, writer, md);
+      long received = DigestingCopy.copy(body, writer, md);
       checkLength(received, length);
       Digest actual = Digest.fromHash(digest.algorithm(), md.digest());
       if (!actual.equals(digest)) {
@@ -140,7 +140,7 @@ public final class DefaultUploadService implements UploadService {
       md = Digest.newMessageDigest(Digest.SHA256);
     }
     try (StorageWriter writer = storage.writer(StoragePaths.uploadPart(repository, id, offset))) {
-      long received = copy(body, writer, md);
+      long received = DigestingCopy.copy(body, writer, md);
       checkLength(received, length);
       if (range != null && received != range.length()) {
         throw new RegistryException(ErrorCode.SIZE_INVALID, "received " + received
@@ -367,31 +367,5 @@ public final class DefaultUploadService implements UploadService {
   private static RegistryException mismatch(Digest expected, Digest actual) {
     return new RegistryException(ErrorCode.DIGEST_INVALID, "the content's digest is " + actual
         + ", not " + expected + " as given; nothing was stored");
-  }
-
-  private static long copy(InputStream in, OutputStream out, MessageDigest md) {
-    byte[] buffer = new byte[BUFFER];
-    long total = 0;
-    while (true) {
-      int n;
-      try {
-        n = in.read(buffer);
-      } catch (IOException e) {
-        throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID,
-            "the upload body ended early after " + total + " bytes: " + e.getMessage(), e);
-      }
-      if (n < 0) {
-        return total;
-      }
-      try {
-        out.write(buffer, 0, n);
-      } catch (IOException e) {
-        throw new dev.berth.registry.storage.StorageException("write upload", e);
-      }
-      if (md != null) {
-        md.update(buffer, 0, n);
-      }
-      total += n;
-    }
   }
 }
