@@ -67,7 +67,9 @@ public final class Bench {
     Path classes;
     boolean quick;
     boolean profile;
-    boolean keep;
+    boolean fresh;
+    boolean clean;
+    Path data;
     int rounds = 3;
     Set<String> only = Set.of();
     List<String> berthJavaOpts = List.of();
@@ -213,7 +215,8 @@ public final class Bench {
         case "--repo" -> c.repo = Path.of(args[++i]).toAbsolutePath().normalize();
         case "--quick" -> c.applyQuick();
         case "--profile" -> c.profile = true;
-        case "--keep" -> c.keep = true;
+        case "--fresh" -> c.fresh = true;
+        case "--clean" -> c.clean = true;
         case "--rounds" -> c.rounds = Math.max(3, Integer.parseInt(args[++i]));
         case "--only" -> c.only = Set.of(args[++i].split(","));
         case "--berth-java-opts" -> c.berthJavaOpts = args[++i].isBlank() ? List.of()
@@ -227,6 +230,7 @@ public final class Bench {
     c.bench = c.repo.resolve("bench");
     c.results = c.bench.resolve("results");
     c.work = c.results.resolve("work");
+    c.data = c.results.resolve("data");
     c.classes = c.results.resolve("classes");
     c.jar = c.repo.resolve("registry-jetty-launcher/target/berth.jar");
     new Bench(c).run();
@@ -249,8 +253,11 @@ public final class Bench {
       guarded("http", this::httpWorkloads);
     }
     guarded("gc", this::measureGc);
-    if (!config.keep) {
-      deleteTree(config.work);
+    deleteTree(config.work);
+    if (config.clean) {
+      // Deleting a million small files takes minutes on a disk mounted with discard.
+      log("== deleting the data sets (--clean)");
+      deleteTree(config.data);
     }
     info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
     report();
@@ -483,27 +490,53 @@ public final class Bench {
   SeedInfo seed;
 
   void httpWorkloads() throws Exception {
-    log("== data set (written in the registry:2 layout, copied for each registry)");
-    Path berthDir = config.work.resolve("berth");
-    Path r2Dir = config.work.resolve("registry2");
-    long t = System.nanoTime();
-    seed = writeSeed(r2Dir);
-    info(String.format(Locale.ROOT, "HTTP data set written directly in the registry:2 layout "
-        + "in %.1f s", (System.nanoTime() - t) / 1e9));
-    t = System.nanoTime();
-    copyTree(r2Dir, berthDir);
-    log(String.format(Locale.ROOT, "  copied for Berth (cp -a) in %.1f s",
-        (System.nanoTime() - t) / 1e9));
-    if (config.wants("referrers")) {
+    String name = String.format(Locale.ROOT, "http-%dM-t%d-r%d-ref%s", config.bigBlob / MiB,
+        config.tags, config.repos, Arrays.stream(config.referrers).mapToObj(String::valueOf)
+            .collect(java.util.stream.Collectors.joining("_")));
+    Path set = config.data.resolve(name);
+    Path berthDir = set.resolve("berth");
+    Path r2Dir = set.resolve("registry2");
+    Path complete = set.resolve("complete.properties");
+    java.util.Properties about = new java.util.Properties();
+    if (Files.exists(complete) && !config.fresh) {
+      log("== data set " + set + " (kept from an earlier run; --fresh writes it anew)");
+      try (var in = Files.newInputStream(complete)) {
+        about.load(in);
+      }
+    } else {
+      log("== data set " + set + " (written in the registry:2 layout, copied for each registry)");
+      deleteTree(set);
+      long t = System.nanoTime();
+      SeedInfo written = writeSeed(r2Dir);
+      about.setProperty("pull", written.pullBlob);
+      about.setProperty("subjects", String.join(",", written.subjects));
+      about.setProperty("indexSizes", written.indexSizes.stream().map(String::valueOf)
+          .collect(java.util.stream.Collectors.joining(",")));
+      about.setProperty("written", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t)
+          / 1e9));
+      t = System.nanoTime();
+      copyTree(r2Dir, berthDir);
+      about.setProperty("copied", String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t)
+          / 1e9));
       ExecResult reindex = exec(javaBerth("reindex", "--storage", berthDir.toString()), null);
       if (reindex.code != 0) {
         throw new IllegalStateException("berth reindex exited with " + reindex.code + ": "
             + reindex.output);
       }
-      info(String.format(Locale.ROOT, "referrers for Berth: layout written directly, then "
-          + "'berth.jar reindex' built its index in %.1f s: %s", reindex.seconds,
-          reindex.output.trim()));
+      about.setProperty("reindex", String.format(Locale.ROOT, "%.1f", reindex.seconds));
+      about.setProperty("reindexOutput", reindex.output.trim());
+      try (var out = Files.newOutputStream(complete)) {
+        about.store(out, "bench/run data set, complete");
+      }
     }
+    seed = new SeedInfo(about.getProperty("pull"), List.of(about.getProperty("subjects")
+        .split(",")), Arrays.stream(about.getProperty("indexSizes").split(","))
+        .map(Integer::valueOf).toList());
+    info(String.format(Locale.ROOT, "HTTP data set: written directly in the registry:2 layout "
+        + "in %s s, copied for Berth (cp -a) in %s s; then 'java -jar berth.jar reindex' built "
+        + "Berth's referrers index over it in %s s: %s", about.getProperty("written"),
+        about.getProperty("copied"), about.getProperty("reindex"),
+        about.getProperty("reindexOutput")));
     int berthPort = freePort();
     Process bp = new ProcessBuilder(javaBerth("serve", "--host", "127.0.0.1", "--port",
         String.valueOf(berthPort), "--storage", berthDir.toString()))
@@ -527,6 +560,8 @@ public final class Bench {
       guarded("referrers", this::measureReferrers);
       guarded("pull", this::measurePull);
       guarded("push", this::measurePush);
+      removePushedBlobs(berthDir);
+      removePushedBlobs(r2Dir);
       guarded("memory", this::measureMemory);
     } finally {
       stop(bp);
@@ -761,8 +796,14 @@ public final class Bench {
       double b = once(berth, i);
       double r = once(registry2, i);
       info(String.format(Locale.ROOT, "referrers, %,d: the first request after start took "
-          + "%.1f ms on Berth (it loads the subject's index entries from storage), %.1f ms on "
-          + "registry:2", config.referrers[i], b, r));
+          + "%.1f ms on Berth (it loads the subject's index entries from storage), %s on "
+          + "registry:2", config.referrers[i], b, Double.isNaN(r) ? "an error" : format(r) + " ms"));
+      if (Double.isNaN(r)) {
+        feeds.get(i).addNote(String.format(Locale.ROOT, "registry:2 cannot serve this fallback "
+            + "index (%.1f MiB): %s; distribution reads no manifest above 4 MiB, so a client "
+            + "cannot list these referrers through the tag schema at all", seed.indexSizes.get(i)
+            / (double) MiB, registry2Refusals.get(i)));
+      }
     }
     alternate("referrers first page", feeds, true, (t, round) -> {
       double[] values = new double[config.referrers.length];
@@ -788,11 +829,21 @@ public final class Bench {
     return t.berth() ? Math.min(100, config.referrers[i]) : config.referrers[i];
   }
 
+  /** Why registry:2 refused a subject's fallback index, by subject. */
+  final Map<Integer, String> registry2Refusals = new TreeMap<>();
+
+  /** One GET, in ms; NaN when registry:2 refuses the fallback index. */
   double once(Target t, int i) throws Exception {
     HttpRequest request = referrersRequest(t, i);
     long start = System.nanoTime();
     HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     double ms = (System.nanoTime() - start) / 1e6;
+    if (!t.berth() && response.statusCode() != 200) {
+      String body = new String(response.body(), StandardCharsets.UTF_8).trim();
+      registry2Refusals.put(i, "GET answers " + response.statusCode() + " "
+          + body.substring(0, Math.min(160, body.length())));
+      return Double.NaN;
+    }
     checkReferrers(t, i, response);
     return ms;
   }
@@ -811,6 +862,9 @@ public final class Bench {
 
   /** Sequential GETs for about {@code seconds} (at least 3): the median time of one, in ms. */
   double latency(Target t, int i, double seconds) throws Exception {
+    if (!t.berth() && registry2Refusals.containsKey(i)) {
+      return Double.NaN;
+    }
     HttpRequest request = referrersRequest(t, i);
     List<Double> times = new ArrayList<>();
     long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -905,12 +959,25 @@ public final class Bench {
     contents.clear();
   }
 
+  /** Every digest pushed in this run, removed afterwards so that the data set can be kept. */
+  final Set<String> pushed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  void removePushedBlobs(Path root) throws IOException, InterruptedException {
+    Layout layout = new Layout(root);
+    for (String digest : pushed) {
+      String hex = Layout.hex(digest);
+      deleteTree(layout.blobPath(hex).getParent());
+      deleteTree(layout.repository("bench/app").resolve("_layers/sha256/" + hex));
+    }
+  }
+
   /** POST, then PUT of the whole file with curl: MB/s over both requests. */
   double pushOne(Target t, Path file, String digest) throws Exception {
     long start = System.nanoTime();
     String location = startUpload(t, "bench/app");
     double post = (System.nanoTime() - start) / 1e9;
     String url = location + (location.contains("?") ? "&" : "?") + "digest=" + digest;
+    pushed.add(digest);
     ExecResult r = exec(List.of("curl", "-sS", "-o", "/dev/null", "-w",
         "%{http_code} %{time_total}", "-H", "Expect:", "-H",
         "Content-Type: application/octet-stream", "-T", file.toString(), url), null);
@@ -940,6 +1007,7 @@ public final class Bench {
             String location = startUpload(t, "bench/app");
             String url = location + (location.contains("?") ? "&" : "?") + "digest="
                 + digests.get(i);
+            pushed.add(digests.get(i));
             HttpResponse<Void> put = http.send(HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(contents.get(i))).build(),
@@ -1030,16 +1098,23 @@ public final class Bench {
     if (!config.wants("gc")) {
       return;
     }
-    log("== garbage collection data set");
-    Path b = config.work.resolve("gc-berth");
-    Path r = config.work.resolve("gc-registry2");
+    Path set = config.data.resolve(String.format(Locale.ROOT, "gc-%dx%dx%d", config.gcRepos,
+        config.gcManifestsPerRepo, config.gcBlobsPerRepo));
+    if (config.fresh) {
+      deleteTree(set);
+    }
+    boolean kept = Files.isDirectory(set);
+    log("== garbage collection data set " + set + (kept ? " (kept from an earlier run, "
+        + "completed)" : ""));
+    Path b = set.resolve("berth");
+    Path r = set.resolve("registry2");
     long t = System.nanoTime();
     GcSeed gs = writeGcSeed(b);
     writeGcSeed(r);
     info(String.format(Locale.ROOT, "GC data set: %d repositories, %,d manifests (%,d untagged), "
-        + "%,d other blobs (%,d linked but named by no manifest), written for each registry in "
+        + "%,d other blobs (%,d linked but named by no manifest), %s for each registry in "
         + "%.1f s", config.gcRepos, config.gcManifests(), gs.untagged, config.gcBlobs(),
-        gs.orphans, (System.nanoTime() - t) / 1e9));
+        gs.orphans, kept ? "checked and completed" : "written", (System.nanoTime() - t) / 1e9));
     String what = String.format(Locale.ROOT, "GC of %,d blobs / %,d manifests", config.gcBlobs(),
         config.gcManifests());
     Row keep = row("gc.keep", what + ", untagged kept", "s", false);
@@ -1306,7 +1381,7 @@ public final class Bench {
     layout.revision(repository, m.digest);
   }
 
-  record SeedInfo(String pullBlob, List<String> subjects) {}
+  record SeedInfo(String pullBlob, List<String> subjects, List<Integer> indexSizes) {}
 
   SeedInfo writeSeed(Path root) throws IOException {
     Layout layout = new Layout(root);
@@ -1343,6 +1418,7 @@ public final class Bench {
     String empty = layout.blob(EMPTY);
     layout.layerLink("bench/refs", empty);
     List<String> subjects = new ArrayList<>();
+    List<Integer> indexSizes = new ArrayList<>();
     for (int s = 0; s < config.referrers.length; s++) {
       int count = config.referrers[s];
       Manifest subject = imageManifest(layout, appConfig, layers,
@@ -1377,6 +1453,7 @@ public final class Bench {
       }
       index.append("]}");
       byte[] indexBytes = index.toString().getBytes(StandardCharsets.UTF_8);
+      indexSizes.add(indexBytes.length);
       String indexDigest = layout.blob(indexBytes);
       layout.revision("bench/refs", indexDigest);
       layout.tag("bench/refs", subject.digest.replace(':', '-'), indexDigest);
@@ -1388,7 +1465,7 @@ public final class Bench {
       linkManifest(layout, name, app);
       layout.tag(name, "latest", app.digest);
     });
-    return new SeedInfo(pull, subjects);
+    return new SeedInfo(pull, subjects, indexSizes);
   }
 
   interface IndexTask {
