@@ -1522,18 +1522,18 @@ public final class Bench {
   }
 
   /**
-   * Reads a recording's execution samples and writes {@code profile/<name>.txt}: the hottest top
+   * Reads a recording's execution and native-method samples and writes {@code profile/<name>.txt}: the hottest top
    * frames, the hottest frames in Berth's own code (the nearest {@code dev.berth} frame of each
    * sample) and Berth methods by inclusive samples.
    */
   void summariseProfile(Path jfr, String name) throws Exception {
-    ExecResult r = exec(List.of("jfr", "print", "--events", "jdk.ExecutionSample",
-        "--stack-depth", "64", jfr.toString()), null);
+    ExecResult r = exec(List.of("jfr", "print", "--events",
+        "jdk.ExecutionSample,jdk.NativeMethodSample", "--stack-depth", "64", jfr.toString()), null);
     Map<String, Integer> top = new java.util.HashMap<>();
     Map<String, Integer> nearestBerth = new java.util.HashMap<>();
     Map<String, Integer> inclusive = new java.util.HashMap<>();
     int samples = 0;
-    for (String block : r.output.split("jdk.ExecutionSample \\{")) {
+    for (String block : r.output.split("jdk\\.(?:ExecutionSample|NativeMethodSample) \\{")) {
       int at = block.indexOf("stackTrace = [");
       if (at < 0) {
         continue;
@@ -1565,8 +1565,8 @@ public final class Bench {
       }
       methods.forEach(m -> inclusive.merge(m, 1, Integer::sum));
     }
-    StringBuilder out = new StringBuilder("JFR execution samples of Berth during '" + name
-        + "': " + samples + " samples (" + jfr + ")\n");
+    StringBuilder out = new StringBuilder("JFR samples of Berth during '" + name + "': "
+        + samples + " samples, Java code and native methods alike (" + jfr + ")\n");
     appendTop(out, "hottest top frames (self)", top, samples, 25);
     appendTop(out, "nearest Berth frame of each sample", nearestBerth, samples, 25);
     appendTop(out, "Berth methods by inclusive samples", inclusive, samples, 25);
