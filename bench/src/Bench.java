@@ -210,6 +210,12 @@ public final class Bench {
 
   public static void main(String[] args) throws Exception {
     Config c = new Config();
+    if (args.length == 2 && args[0].equals("--summarise")) {
+      // Hot spots of any recording: java -cp bench/results/classes Bench --summarise x.jfr
+      Path jfr = Path.of(args[1]).toAbsolutePath();
+      new Bench(c).summariseProfile(jfr, jfr.getFileName().toString().replaceAll("\\.jfr$", ""));
+      return;
+    }
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--repo" -> c.repo = Path.of(args[++i]).toAbsolutePath().normalize();
