@@ -3,11 +3,10 @@ package dev.berth.registry;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * A content descriptor as it appears in manifests and in referrers listings. Immutable; the
- * annotations map is copied and keeps its keys sorted.
+ * annotations map is copied.
  *
  * @param mediaType the type of the referenced content
  * @param digest its digest
@@ -24,8 +23,8 @@ public record Descriptor(String mediaType, Digest digest, long size, String arti
     if (size < 0) {
       throw new IllegalArgumentException("negative size " + size);
     }
-    annotations = annotations == null || annotations.isEmpty()
-        ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(annotations));
+    // Compact and immutable; writers that need the keys in order sort them (DescriptorJson).
+    annotations = annotations == null || annotations.isEmpty() ? Map.of() : Map.copyOf(annotations);
   }
 
   public static Descriptor of(String mediaType, Digest digest, long size) {

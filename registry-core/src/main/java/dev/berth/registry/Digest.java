@@ -21,24 +21,58 @@ public record Digest(String algorithm, String encoded) implements Reference, Com
 
   private static final Pattern ALGORITHM = Pattern.compile("[a-z0-9]+(?:[+._-][a-z0-9]+)*");
   private static final Pattern ENCODED = Pattern.compile("[a-zA-Z0-9=_-]+");
-  private static final Pattern SHA256_HEX = Pattern.compile("[a-f0-9]{64}");
-  private static final Pattern SHA512_HEX = Pattern.compile("[a-f0-9]{128}");
 
   /** The digest of the empty JSON object {@code {}}, the OCI empty descriptor's blob. */
   public static final Digest EMPTY_JSON = parse(
       "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
 
   public Digest {
-    if (algorithm == null || encoded == null || !ALGORITHM.matcher(algorithm).matches()
-        || !ENCODED.matcher(encoded).matches()) {
+    if (algorithm == null || encoded == null) {
       throw invalid(algorithm + ":" + encoded);
     }
-    if (algorithm.equals(SHA256) && !SHA256_HEX.matcher(encoded).matches()
-        || algorithm.equals(SHA512) && !SHA512_HEX.matcher(encoded).matches()) {
+    boolean registered = algorithm.equals(SHA256) || algorithm.equals(SHA512);
+    if (!registered && (!ALGORITHM.matcher(algorithm).matches()
+        || !ENCODED.matcher(encoded).matches())) {
+      throw invalid(algorithm + ":" + encoded);
+    }
+    if (registered && !isLowerHex(encoded, algorithm.equals(SHA256) ? 64 : 128)) {
       throw new RegistryException(ErrorCode.DIGEST_INVALID, "invalid digest "
           + Strings.quote(algorithm + ":" + encoded) + ": " + algorithm + " needs "
           + (algorithm.equals(SHA256) ? 64 : 128) + " lower-case hex characters");
     }
+  }
+
+  /** The registered algorithms' check, without a regular expression: it runs for every digest. */
+  private static boolean isLowerHex(String s, int length) {
+    if (s.length() != length) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = s.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Parses {@code algorithm:encoded}, or returns null where {@link #parse} would throw. */
+  public static Digest tryParse(String value) {
+    if (value == null) {
+      return null;
+    }
+    int colon = value.indexOf(':');
+    if (colon <= 0 || colon == value.length() - 1) {
+      return null;
+    }
+    String algorithm = value.substring(0, colon);
+    String encoded = value.substring(colon + 1);
+    if (algorithm.equals(SHA256) ? !isLowerHex(encoded, 64)
+        : algorithm.equals(SHA512) ? !isLowerHex(encoded, 128)
+        : !ALGORITHM.matcher(algorithm).matches() || !ENCODED.matcher(encoded).matches()) {
+      return null;
+    }
+    return new Digest(algorithm, encoded);
   }
 
   /**
@@ -58,12 +92,7 @@ public record Digest(String algorithm, String encoded) implements Reference, Com
   }
 
   public static boolean isValid(String value) {
-    try {
-      parse(value);
-      return true;
-    } catch (RegistryException e) {
-      return false;
-    }
+    return tryParse(value) != null;
   }
 
   /** The digest of {@code bytes} under {@code algorithm} ({@code sha256} or {@code sha512}). */

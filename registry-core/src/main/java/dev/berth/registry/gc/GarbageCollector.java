@@ -216,10 +216,9 @@ public final class GarbageCollector {
     String root = StoragePaths.layersDirectory(repository);
     for (String algorithm : storage.list(root)) {
       for (String encoded : storage.list(root + "/" + algorithm)) {
-        String candidate = algorithm + ":" + encoded;
-        if (Digest.isValid(candidate)) {
-          run.layerLinks.computeIfAbsent(Digest.parse(candidate), d -> new ArrayList<>())
-              .add(repository);
+        Digest digest = Digest.tryParse(algorithm + ":" + encoded);
+        if (digest != null) {
+          run.layerLinks.computeIfAbsent(digest, d -> new ArrayList<>()).add(repository);
         }
       }
     }
@@ -249,11 +248,10 @@ public final class GarbageCollector {
       String algorithmDir = StoragePaths.BLOBS + "/" + algorithm;
       for (String prefix : storage.list(algorithmDir)) {
         for (String encoded : storage.list(algorithmDir + "/" + prefix)) {
-          String candidate = algorithm + ":" + encoded;
-          if (!Digest.isValid(candidate)) {
+          Digest digest = Digest.tryParse(algorithm + ":" + encoded);
+          if (digest == null) {
             continue;
           }
-          Digest digest = Digest.parse(candidate);
           run.blobsScanned++;
           if (run.keptBlobs.contains(digest)) {
             continue;
@@ -296,12 +294,12 @@ public final class GarbageCollector {
     String root = StoragePaths.revisionsDirectory(repository);
     for (String algorithm : storage.list(root)) {
       for (String encoded : storage.list(root + "/" + algorithm)) {
-        String candidate = algorithm + ":" + encoded;
-        if (!Digest.isValid(candidate)) {
+        Digest digest = Digest.tryParse(algorithm + ":" + encoded);
+        if (digest == null) {
           continue;
         }
         storage.stat(root + "/" + algorithm + "/" + encoded + "/link")
-            .ifPresent(e -> result.put(Digest.parse(candidate), e.modified()));
+            .ifPresent(e -> result.put(digest, e.modified()));
       }
     }
     return result;

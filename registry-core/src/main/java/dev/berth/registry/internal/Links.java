@@ -18,7 +18,7 @@ public final class Links {
       return Optional.empty();
     }
     String text = new String(bytes, StandardCharsets.UTF_8).trim();
-    return Digest.isValid(text) ? Optional.of(Digest.parse(text)) : Optional.empty();
+    return Optional.ofNullable(Digest.tryParse(text));
   }
 
   public static void write(Storage storage, String path, Digest digest) {

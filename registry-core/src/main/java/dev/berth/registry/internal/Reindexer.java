@@ -131,12 +131,17 @@ public final class Reindexer {
       existing.add(e);
       existingDescriptors.put(e, referrer);
     });
-    int added = 0;
+    Map<Digest, java.util.List<Descriptor>> missing = new HashMap<>();
     for (Map.Entry<Entry, Descriptor> w : wanted.entrySet()) {
       if (!w.getValue().equals(existingDescriptors.get(w.getKey()))) {
-        index.add(repository, w.getKey().subject, w.getValue());
-        added++;
+        missing.computeIfAbsent(w.getKey().subject, s -> new java.util.ArrayList<>())
+            .add(w.getValue());
       }
+    }
+    int added = 0;
+    for (Map.Entry<Digest, java.util.List<Descriptor>> m : missing.entrySet()) {
+      index.addAll(repository, m.getKey(), m.getValue());
+      added += m.getValue().size();
     }
     int removed = 0;
     for (Entry e : existing) {
@@ -153,10 +158,10 @@ public final class Reindexer {
     String root = StoragePaths.revisionsDirectory(repository);
     for (String algorithm : storage.list(root)) {
       for (String encoded : storage.list(root + "/" + algorithm)) {
-        String candidate = algorithm + ":" + encoded;
-        if (Digest.isValid(candidate)
+        Digest digest = Digest.tryParse(algorithm + ":" + encoded);
+        if (digest != null
             && storage.stat(root + "/" + algorithm + "/" + encoded + "/link").isPresent()) {
-          digests.add(Digest.parse(candidate));
+          digests.add(digest);
         }
       }
     }

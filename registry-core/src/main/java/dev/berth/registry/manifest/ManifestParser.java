@@ -227,10 +227,9 @@ public final class ManifestParser {
         pending.addAll(e.getAsJsonObject().asMap().values());
       } else if (e.isJsonArray()) {
         e.getAsJsonArray().forEach(pending::add);
-      } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()
-          && Digest.isValid(e.getAsString())) {
-        Digest d = Digest.parse(e.getAsString());
-        if (d.isVerifiable()) {
+      } else if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+        Digest d = Digest.tryParse(e.getAsString());
+        if (d != null && d.isVerifiable()) {
           found.add(d);
         }
       }

@@ -20,6 +20,12 @@ public interface ReferrersIndex {
   /** Records that {@code referrer} names {@code subject}; replaces an entry for the same digest. */
   void add(RepositoryName repository, Digest subject, Descriptor referrer);
 
+  /** Records several referrers of one subject (a rebuild); the same as adding them one by one. */
+  default void addAll(RepositoryName repository, Digest subject,
+      java.util.Collection<Descriptor> referrers) {
+    referrers.forEach(r -> add(repository, subject, r));
+  }
+
   /** Forgets one entry; nothing happens when there is none. */
   void remove(RepositoryName repository, Digest subject, Digest referrer);
 

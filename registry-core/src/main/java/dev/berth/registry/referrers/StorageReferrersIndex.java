@@ -31,12 +31,20 @@ import java.util.function.BiConsumer;
  * generation; a reader reads the generation before listing entries. A reader that sees generation
  * g therefore lists at least every entry written before g, and any later change writes a new
  * generation, which the next reader notices.
+ *
+ * <p>A subject with many referrers is loaded from one {@code snapshot} object when the snapshot
+ * was taken at the current generation; a reader that had to read the entries one by one writes a
+ * new snapshot for the next cold start. Writers never touch snapshots: a change makes the
+ * snapshot stale simply by changing the generation.
  */
 public final class StorageReferrersIndex implements ReferrersIndex {
 
   private record Key(RepositoryName repository, Digest subject) {}
 
   private record Loaded(byte[] generation, SubjectReferrers referrers) {}
+
+  /** Subjects with at least this many referrers get a snapshot. */
+  static final int SNAPSHOT_THRESHOLD = 500;
 
   private final Storage storage;
   private final Cache<Key, Loaded> loaded;
@@ -53,8 +61,9 @@ public final class StorageReferrersIndex implements ReferrersIndex {
         .build();
   }
 
+  /** Caches at most 250,000 entries (a few hundred bytes each) across subjects. */
   public StorageReferrersIndex(Storage storage) {
-    this(storage, 2_000_000);
+    this(storage, 250_000);
   }
 
   @Override
@@ -65,6 +74,28 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     try {
       storage.write(StoragePaths.referrersEntry(repository, subject, referrer.digest()),
           DescriptorJson.toBytes(referrer));
+      newGeneration(repository, subject);
+    } finally {
+      loaded.invalidate(key);
+      lock.unlock();
+    }
+  }
+
+  /** Writes every entry, then one new generation (a rebuild adds thousands at once). */
+  @Override
+  public void addAll(RepositoryName repository, Digest subject,
+      java.util.Collection<Descriptor> referrers) {
+    if (referrers.isEmpty()) {
+      return;
+    }
+    Key key = new Key(repository, subject);
+    Lock lock = writeLocks.get(key);
+    lock.lock();
+    try {
+      for (Descriptor referrer : referrers) {
+        storage.write(StoragePaths.referrersEntry(repository, subject, referrer.digest()),
+            DescriptorJson.toBytes(referrer));
+      }
       newGeneration(repository, subject);
     } finally {
       loaded.invalidate(key);
@@ -99,7 +130,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     Key key = new Key(repository, subject);
     Loaded current = loaded.getIfPresent(key);
     if (current == null || !Arrays.equals(current.generation, generation)) {
-      current = new Loaded(generation, load(repository, subject));
+      current = new Loaded(generation, loadSubject(repository, subject, generation));
       loaded.put(key, current);
     }
     return current.referrers.page(artifactType, after, limit);
@@ -111,11 +142,11 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     storage.walk(root, entry -> {
       String[] parts = entry.path().substring(root.length() + 1).split("/");
       // <alg>/<hex>/entries/<alg>-<hex>
-      if (parts.length == 4 && parts[2].equals("entries")
-          && Digest.isValid(parts[0] + ":" + parts[1])) {
+      Digest subject = parts.length == 4 && parts[2].equals("entries")
+          ? Digest.tryParse(parts[0] + ":" + parts[1]) : null;
+      if (subject != null) {
         try {
-          visitor.accept(Digest.parse(parts[0] + ":" + parts[1]),
-              DescriptorJson.fromBytes(storage.read(entry.path())));
+          visitor.accept(subject, DescriptorJson.fromBytes(storage.read(entry.path())));
         } catch (ObjectNotFoundException removedMeanwhile) {
           // Gone since the walk saw it.
         }
@@ -127,6 +158,25 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   public void clear(RepositoryName repository) {
     storage.delete(StoragePaths.referrersDirectory(repository));
     loaded.asMap().keySet().removeIf(k -> k.repository.equals(repository));
+  }
+
+  /** From the snapshot when it is of this generation; else from the entries (then snapshot them). */
+  private SubjectReferrers loadSubject(RepositoryName repository, Digest subject,
+      byte[] generation) {
+    String snapshotPath = StoragePaths.referrersSnapshot(repository, subject);
+    try {
+      SubjectReferrers fromSnapshot = Snapshots.read(storage.read(snapshotPath), generation);
+      if (fromSnapshot != null) {
+        return fromSnapshot;
+      }
+    } catch (ObjectNotFoundException noSnapshot) {
+      // Read the entries.
+    }
+    SubjectReferrers referrers = load(repository, subject);
+    if (referrers.size() >= SNAPSHOT_THRESHOLD) {
+      storage.write(snapshotPath, Snapshots.write(generation, referrers));
+    }
+    return referrers;
   }
 
   private SubjectReferrers load(RepositoryName repository, Digest subject) {

@@ -138,30 +138,60 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public void write(String path, byte[] content) {
-    try (StorageWriter writer = writer(path)) {
-      writer.write(content);
-      writer.commit();
+    Path target = checkedTarget(path);
+    Path tempFile = writeTemporary(path, content);
+    try {
+      moveIntoPlace(tempFile, target);
     } catch (IOException e) {
+      deleteQuietly(tempFile);
       throw new StorageException("write " + path, e);
     }
   }
 
   @Override
   public boolean writeIfAbsent(String path, byte[] content) {
-    try (StorageWriter writer = writer(path)) {
-      writer.write(content);
-      return writer.commitIfAbsent();
+    Path target = checkedTarget(path);
+    Path tempFile = writeTemporary(path, content);
+    try {
+      return linkIntoPlace(tempFile, target);
     } catch (IOException e) {
       throw new StorageException("write " + path, e);
+    } finally {
+      deleteQuietly(tempFile);
+    }
+  }
+
+  /** Small objects (links, markers, index entries) go to disk in one write, no stream buffer. */
+  private Path writeTemporary(String path, byte[] content) {
+    Path tempFile = temp.resolve(UUID.randomUUID().toString());
+    try {
+      Files.write(tempFile, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      return tempFile;
+    } catch (IOException e) {
+      deleteQuietly(tempFile);
+      throw new StorageException("write " + path, e);
+    }
+  }
+
+  private Path checkedTarget(String path) {
+    Path target = resolve(path);
+    if (path.isEmpty()) {
+      throw new IllegalArgumentException("cannot write the root");
+    }
+    return target;
+  }
+
+  private static void deleteQuietly(Path file) {
+    try {
+      Files.deleteIfExists(file);
+    } catch (IOException ignored) {
+      // A leftover temporary file is harmless; a later start-up removes it.
     }
   }
 
   @Override
   public StorageWriter writer(String path) {
-    Path target = resolve(path);
-    if (path.isEmpty()) {
-      throw new IllegalArgumentException("cannot write the root");
-    }
+    Path target = checkedTarget(path);
     Path tempFile = temp.resolve(UUID.randomUUID().toString());
     try {
       return new FileWriter(path, target, tempFile);
@@ -427,7 +457,7 @@ public final class FileSystemStorage implements Storage {
       this.target = target;
       this.tempFile = tempFile;
       this.out = new BufferedOutputStream(Files.newOutputStream(tempFile,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 256 * 1024);
+          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 64 * 1024);
     }
 
     @Override

@@ -26,6 +26,7 @@ import dev.berth.registry.Tag;
  *     │   └── _berth/parts/&lt;offset, 20 digits&gt;           Berth's received bytes, one object per chunk
  *     └── _referrers/subjects/&lt;alg&gt;/&lt;hex&gt;/              Berth's referrers index for one subject
  *         ├── generation                                  changes on every change below
+ *         ├── snapshot                                    a large subject's entries at one generation
  *         └── entries/&lt;alg&gt;-&lt;hex&gt;                        one referrer's descriptor (JSON)
  * </pre>
  *
@@ -62,10 +63,7 @@ public final class StoragePaths {
       return null;
     }
     String[] parts = path.substring(BLOBS.length() + 1).split("/");
-    if (parts.length != 4 || !Digest.isValid(parts[0] + ":" + parts[2])) {
-      return null;
-    }
-    return Digest.parse(parts[0] + ":" + parts[2]);
+    return parts.length != 4 ? null : Digest.tryParse(parts[0] + ":" + parts[2]);
   }
 
   public static String repository(RepositoryName name) {
@@ -175,6 +173,14 @@ public final class StoragePaths {
     return referrersSubject(name, subject) + "/generation";
   }
 
+  /**
+   * {@code _referrers/subjects/<alg>/<hex>/snapshot}: all of a large subject's entries in one
+   * object, with the generation they were read under, so that a cold start reads one object.
+   */
+  public static String referrersSnapshot(RepositoryName name, Digest subject) {
+    return referrersSubject(name, subject) + "/snapshot";
+  }
+
   public static String referrersEntries(RepositoryName name, Digest subject) {
     return referrersSubject(name, subject) + "/entries";
   }
@@ -195,7 +201,7 @@ public final class StoragePaths {
       return null;
     }
     String candidate = name.substring(0, dash) + ":" + name.substring(dash + 1);
-    return Digest.isValid(candidate) ? Digest.parse(candidate) : null;
+    return Digest.tryParse(candidate);
   }
 
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */

@@ -22,4 +22,39 @@ class StorageReferrersIndexTest extends ReferrersIndexContract {
   protected ReferrersIndex secondInstance() {
     return new StorageReferrersIndex(FileSystemStorage.at(root));
   }
+
+  /** A cold start reads a large subject from one snapshot object, and only while it is current. */
+  @org.junit.jupiter.api.Test
+  void largeSubjectsLoadFromASnapshotTakenAtTheCurrentGeneration() {
+    java.util.List<dev.berth.registry.Descriptor> many = new java.util.ArrayList<>();
+    for (int i = 0; i < StorageReferrersIndex.SNAPSHOT_THRESHOLD + 100; i++) {
+      many.add(referrer("bulk" + i, i % 3 == 0 ? "type/a" : "type/b"));
+    }
+    index.addAll(REPO, SUBJECT, many);
+    String snapshot = dev.berth.registry.storage.StoragePaths.referrersSnapshot(REPO, SUBJECT);
+    org.junit.jupiter.api.Assertions.assertTrue(storage.stat(snapshot).isEmpty());
+
+    ReferrersIndex cold = secondInstance();
+    org.junit.jupiter.api.Assertions.assertEquals(many.size(),
+        cold.list(REPO, SUBJECT, null, null, 10_000).referrers().size());
+    org.junit.jupiter.api.Assertions.assertTrue(storage.stat(snapshot).isPresent(),
+        "the instance that read the entries one by one left a snapshot");
+
+    // The snapshot is what a later cold start reads: remove one entry behind the index's back
+    // (the generation stays), and a cold instance still lists it.
+    storage.delete(dev.berth.registry.storage.StoragePaths.referrersEntry(REPO, SUBJECT,
+        many.get(0).digest()));
+    ReferrersIndex fromSnapshot = secondInstance();
+    org.junit.jupiter.api.Assertions.assertEquals(many.size(),
+        fromSnapshot.list(REPO, SUBJECT, null, null, 10_000).referrers().size());
+    org.junit.jupiter.api.Assertions.assertEquals(many.stream().filter(d -> "type/a".equals(
+        d.artifactType())).count(), fromSnapshot.list(REPO, SUBJECT, "type/a", null, 10_000)
+        .referrers().size());
+
+    // Any change makes the snapshot stale: the next cold start reads the entries again.
+    index.add(REPO, SUBJECT, referrer("one more", "type/a"));
+    org.junit.jupiter.api.Assertions.assertEquals(many.size(),
+        secondInstance().list(REPO, SUBJECT, null, null, 10_000).referrers().size(),
+        "the removed entry is gone and the new one is there");
+  }
 }
