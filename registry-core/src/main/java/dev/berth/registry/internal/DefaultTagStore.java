@@ -20,8 +20,8 @@ import java.util.UUID;
  * Tags are the folder names under {@code _manifests/tags}. A repository's sorted names are cached
  * with the repository's tags generation ({@link StoragePaths#tagsGeneration}), which every tag
  * change rewrites after changing the tag; a page then costs one small read and a binary search,
- * instead of listing and sorting the whole folder. Repositories without a generation (written by
- * registry:2, not yet touched by Berth) are listed from the folder every time.
+ * instead of listing and sorting the whole folder. A repository without a generation yet (written
+ * by registry:2) gets one at its first listing, before the folder is read.
  */
 public final class DefaultTagStore implements TagStore {
 
@@ -30,6 +30,7 @@ public final class DefaultTagStore implements TagStore {
   private final Storage storage;
   private final Repositories repositories;
   private final Cache<RepositoryName, Listing> listings = CacheBuilder.newBuilder()
+      .concurrencyLevel(1)
       .maximumWeight(5_000_000).<RepositoryName, Listing>weigher((r, l) -> 1 + l.sorted.length)
       .build();
 
@@ -71,7 +72,15 @@ public final class DefaultTagStore implements TagStore {
     try {
       generation = storage.read(StoragePaths.tagsGeneration(repository));
     } catch (ObjectNotFoundException e) {
-      return list(repository);
+      // A repository registry:2 wrote: start its generation before listing, so that the listing
+      // is at least as new as the generation it is cached under. writeIfAbsent: a generation
+      // another instance wrote meanwhile (after changing a tag) is kept.
+      if (!repositories.exists(repository)) {
+        return new String[0];
+      }
+      storage.writeIfAbsent(StoragePaths.tagsGeneration(repository),
+          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+      return sortedTags(repository);
     }
     Listing cached = listings.getIfPresent(repository);
     if (cached != null && Arrays.equals(cached.generation, generation)) {

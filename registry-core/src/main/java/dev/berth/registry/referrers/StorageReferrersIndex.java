@@ -55,7 +55,9 @@ public final class StorageReferrersIndex implements ReferrersIndex {
    */
   public StorageReferrersIndex(Storage storage, long maxCachedEntries) {
     this.storage = storage;
+    // One segment: Guava splits the weight between segments, and a large subject must fit whole.
     this.loaded = CacheBuilder.newBuilder()
+        .concurrencyLevel(1)
         .maximumWeight(maxCachedEntries)
         .<Key, Loaded>weigher((k, v) -> 1 + v.referrers.size())
         .build();

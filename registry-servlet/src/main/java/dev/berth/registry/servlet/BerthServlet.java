@@ -131,7 +131,7 @@ public class BerthServlet extends HttpServlet {
       dispatch(match.route(), method, ex, caller);
     } catch (BlobHandlers.RangeNotSatisfiable e) {
       errorHeaders.put("Content-Range", "bytes */" + e.size);
-      fail(response, e, head, errorHeaders);
+      fail(request, response, e, head, errorHeaders);
     } catch (RegistryException e) {
       if (e.code() == ErrorCode.UNAUTHORIZED && accessRequest != null) {
         access.challenge(accessRequest).ifPresent(c -> errorHeaders.put("WWW-Authenticate", c));
@@ -143,13 +143,13 @@ public class BerthServlet extends HttpServlet {
         allowed.remove(method);
         errorHeaders.put("Allow", String.join(", ", allowed));
       }
-      fail(response, e, head, errorHeaders);
+      fail(request, response, e, head, errorHeaders);
     } catch (IOException e) {
       // The client went away mid-transfer; nothing more can be sent.
       LOG.log(Level.DEBUG, () -> method + " " + request.getRequestURI() + ": " + e);
     } catch (RuntimeException e) {
       LOG.log(Level.ERROR, method + " " + request.getRequestURI() + " failed", e);
-      fail(response, new RegistryException(ErrorCode.UNKNOWN,
+      fail(request, response, new RegistryException(ErrorCode.UNKNOWN,
           "internal error; the registry's log has the details"), head, errorHeaders);
     }
   }
@@ -189,14 +189,48 @@ public class BerthServlet extends HttpServlet {
   }
 
   /** Replaces whatever a handler began with the error envelope and the given headers. */
-  private static void fail(HttpServletResponse response, RegistryException e, boolean head,
-      java.util.Map<String, String> headers) throws IOException {
+  private static void fail(HttpServletRequest request, HttpServletResponse response,
+      RegistryException e, boolean head, java.util.Map<String, String> headers)
+      throws IOException {
     if (response.isCommitted()) {
       return;
     }
     response.reset();
     response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
     headers.forEach(response::setHeader);
+    if (!drainBody(request)) {
+      // A long body left unread: say the connection ends, so that no client reuses it.
+      response.setHeader("Connection", "close");
+    }
     ErrorResponses.write(response, e, head);
+  }
+
+  private static final int DRAIN_LIMIT = 1024 * 1024;
+
+  /**
+   * Reads what is left of a refused request's body (up to 1 MiB), so that the connection stays
+   * usable: a container that closes a connection with unread bytes races a client that sends its
+   * next request on it.
+   *
+   * @return whether the body was read to its end
+   */
+  private static boolean drainBody(HttpServletRequest request) {
+    if (request.getContentLengthLong() == 0) {
+      return true;
+    }
+    try {
+      var in = request.getInputStream();
+      byte[] buffer = new byte[16 * 1024];
+      long drained = 0;
+      for (int n; (n = in.read(buffer)) >= 0; ) {
+        drained += n;
+        if (drained > DRAIN_LIMIT) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException | IllegalStateException e) {
+      return false;
+    }
   }
 }
