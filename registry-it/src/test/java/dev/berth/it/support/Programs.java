@@ -30,14 +30,18 @@ public final class Programs {
     }
   }
 
-  /** Whether {@code program} is on the PATH. */
+  /**
+   * Whether {@code program} is on the PATH, or in {@code /usr/sbin} or {@code /sbin} where Debian
+   * puts some of them (runc) and a non-root PATH may not look.
+   */
   public static boolean available(String program) {
     String path = System.getenv("PATH");
-    if (path == null) {
-      return false;
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      if (Files.isExecutable(Path.of(dir, program))) {
+    List<String> dirs = new ArrayList<>(path == null ? List.of()
+        : List.of(path.split(File.pathSeparator)));
+    dirs.add("/usr/sbin");
+    dirs.add("/sbin");
+    for (String dir : dirs) {
+      if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
         return true;
       }
     }
@@ -45,11 +49,19 @@ public final class Programs {
   }
 
   /**
-   * Skips the calling test when {@code program} is genuinely absent (CI installs it, so there it
-   * never skips).
+   * Skips the calling test when {@code program} is genuinely absent. Under {@code scripts/test}
+   * (and so {@code .ci/run}), which installs every program first, {@code BERTH_REQUIRE_PROGRAMS=1}
+   * turns an absent program into a failure: there nothing may skip.
    */
   public static void require(String program) {
-    assumeTrue(available(program), program + " is not installed; .ci/run (scripts/test) installs it");
+    if (available(program)) {
+      return;
+    }
+    String message = program + " is not installed; scripts/test (.ci/run) installs it";
+    if ("1".equals(System.getenv("BERTH_REQUIRE_PROGRAMS"))) {
+      fail(message + ", and BERTH_REQUIRE_PROGRAMS=1 says that this run must not skip");
+    }
+    assumeTrue(false, message);
   }
 
   /** Runs a command, output and errors merged, and returns whatever happened. */

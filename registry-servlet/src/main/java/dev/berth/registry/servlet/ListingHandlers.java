@@ -1,7 +1,5 @@
 package dev.berth.registry.servlet;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
 import dev.berth.registry.Page;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RepositoryName;
@@ -28,12 +26,9 @@ final class ListingHandlers {
     int n = ex.pageSize(-1);
     int limit = n < 0 ? Integer.MAX_VALUE : Math.min(n, max);
     Page page = registry.tags().list(repository, emptyToNull(ex.query("last")), limit);
-    JsonObject body = new JsonObject();
-    body.addProperty("name", repository.value());
-    body.add("tags", array(page));
     page.next().ifPresent(last -> ex.linkNext(Paths.tags(repository) + "?n=" + limit + "&last="
         + encode(last)));
-    ex.sendJson(200, body.toString());
+    ex.send(200, "application/json", ListingJson.object(repository.value(), "tags", page.items()));
   }
 
   /** Repositories in lexical order; without {@code n}, the default page size. */
@@ -41,17 +36,9 @@ final class ListingHandlers {
     int max = registry.options().maxPageSize();
     int n = Math.min(ex.pageSize(registry.options().defaultCatalogPageSize()), max);
     Page page = registry.catalog(emptyToNull(ex.query("last")), n);
-    JsonObject body = new JsonObject();
-    body.add("repositories", array(page));
     page.next().ifPresent(last -> ex.linkNext(Paths.catalog() + "?n=" + n + "&last="
         + encode(last)));
-    ex.sendJson(200, body.toString());
-  }
-
-  private static JsonArray array(Page page) {
-    JsonArray array = new JsonArray();
-    page.items().forEach(array::add);
-    return array;
+    ex.send(200, "application/json", ListingJson.object(null, "repositories", page.items()));
   }
 
   static String encode(String value) {
