@@ -1171,6 +1171,9 @@ public final class Bench {
           listing.add(listingCost(b));
           listingCost(r);
         }
+        // Each collector starts on a quiet disk: the restore of the previous round and the other
+        // collector's deletes are written back first, not charged to whoever runs next.
+        flushDisk();
         // A: Berth's collector, a JVM of its own, as an operator runs it.
         List<String> cmd = new ArrayList<>(List.of("java"));
         cmd.addAll(config.berthJavaOpts);
@@ -1190,6 +1193,7 @@ public final class Bench {
             + tail(config.work.resolve("gc-berth.out")));
         row.berth.add(eb.seconds);
         pause();
+        flushDisk();
         // B: docker-registry garbage-collect on its own copy.
         Path cfg = writeRegistry2Config(config.work.resolve("gc-registry2.yml"), r, 5000);
         List<String> rc = new ArrayList<>(List.of("docker-registry", "garbage-collect"));
@@ -1236,6 +1240,11 @@ public final class Bench {
   }
 
   record GcSeed(int orphans, int untagged, int untaggedBlobs) {}
+
+  /** {@code sync}: dirty pages go to disk now, outside any timed span. */
+  static void flushDisk() throws IOException, InterruptedException {
+    exec(List.of("sync"), null);
+  }
 
   /**
    * {@code gcRepos} repositories, each with {@code gcManifestsPerRepo} image manifests (a config and
