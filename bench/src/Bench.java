@@ -713,20 +713,8 @@ public final class Bench {
     }
     Row walk = row("tags.walk", String.format(Locale.ROOT, "tag list of %,d tags, walked with n=%d",
         config.tags, config.tagPage), "ms", false);
-    String first = "/v2/bench/tags/tags/list?n=" + config.tagPage;
-    int[] pages = new int[2];
-    alternate("tag listing walk", List.of(walk), true, (t, round) -> {
-      warmUpWalks(t, first, "tags");
-      double[] times = new double[config.walkRepeats];
-      for (int i = 0; i < times.length; i++) {
-        long start = System.nanoTime();
-        Walk w = walk(t.base, first, "tags");
-        times[i] = (System.nanoTime() - start) / 1e6;
-        check(w.items == config.tags, t.name + " listed " + w.items + " tags, not " + config.tags);
-        pages[t.berth() ? 0 : 1] = w.pages;
-      }
-      return new double[] {median(times)};
-    });
+    int[] pages = measureWalk(walk, "tag listing walk", "/v2/bench/tags/tags/list?n="
+        + config.tagPage, "tags", config.tags);
     walk.addNote("pages: Berth " + pages[0] + ", registry:2 " + pages[1]
         + (pages[1] == 1 ? " (registry:2 2.8 ignores n on tags/list and sends all tags at once)"
         : ""));
@@ -739,42 +727,43 @@ public final class Bench {
     Row walk = row("catalog.walk", String.format(Locale.ROOT,
         "catalog of %,d repositories, walked with n=%d", config.repos, config.catalogPage),
         "ms", false);
-    String first = "/v2/_catalog?n=" + config.catalogPage;
+    int[] pages = measureWalk(walk, "catalog walk", "/v2/_catalog?n=" + config.catalogPage,
+        "repositories", config.repos);
+    walk.addNote("pages: Berth " + pages[0] + ", registry:2 " + pages[1]);
+  }
+
+  /**
+   * Times {@code walkRepeats} walks from {@code first} per round on each registry, checking that
+   * each lists {@code expected} items of {@code field}; returns the page counts (Berth,
+   * registry:2). The unrecorded warm-up run walks for {@code walkWarmUpMillis}: a registry in
+   * service has long since compiled its listing code, and a handful of walks would measure the
+   * JIT rather than the registry (registry:2 is compiled ahead of time; both get the same warm-up).
+   */
+  int[] measureWalk(Row walk, String what, String first, String field, int expected)
+      throws Exception {
     int[] pages = new int[2];
-    alternate("catalog walk", List.of(walk), true, (t, round) -> {
-      warmUpWalks(t, first, "repositories");
+    alternate(what, List.of(walk), true, (t, round) -> {
+      if (round < 0) {
+        long until = System.nanoTime() + config.walkWarmUpMillis * 1_000_000;
+        while (System.nanoTime() < until) {
+          walk(t.base, first, field);
+        }
+      }
       double[] times = new double[config.walkRepeats];
       for (int i = 0; i < times.length; i++) {
         long start = System.nanoTime();
-        Walk w = walk(t.base, first, "repositories");
+        Walk w = walk(t.base, first, field);
         times[i] = (System.nanoTime() - start) / 1e6;
-        check(w.items == config.repos, t.name + " listed " + w.items + " repositories, not "
-            + config.repos);
+        check(w.items == expected, t.name + " listed " + w.items + " " + field + ", not "
+            + expected);
         pages[t.berth() ? 0 : 1] = w.pages;
       }
       return new double[] {median(times)};
     });
-    walk.addNote("pages: Berth " + pages[0] + ", registry:2 " + pages[1]);
+    return pages;
   }
 
   record Walk(int pages, int items) {}
-
-  /**
-   * Before the first recorded round of a walk, walks for {@code walkWarmUpMillis} on the same
-   * registry: a registry in service has long since compiled its listing code, and a handful of
-   * walks would measure the JIT rather than the registry (registry:2 is compiled ahead of time;
-   * both get the same warm-up).
-   */
-  void warmUpWalks(Target t, String first, String field) throws Exception {
-    if (warmedWalks.add(t.name + " " + first)) {
-      long until = System.nanoTime() + config.walkWarmUpMillis * 1_000_000;
-      while (System.nanoTime() < until) {
-        walk(t.base, first, field);
-      }
-    }
-  }
-
-  final Set<String> warmedWalks = new java.util.HashSet<>();
 
   static final Pattern LINK = Pattern.compile("<([^>]+)>\\s*;\\s*rel=\"?next\"?");
 

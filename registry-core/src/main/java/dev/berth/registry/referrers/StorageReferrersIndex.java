@@ -11,6 +11,7 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StoragePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BiConsumer;
@@ -70,17 +71,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
 
   @Override
   public void add(RepositoryName repository, Digest subject, Descriptor referrer) {
-    Key key = new Key(repository, subject);
-    Lock lock = writeLocks.get(key);
-    lock.lock();
-    try {
-      storage.write(StoragePaths.referrersEntry(repository, subject, referrer.digest()),
-          DescriptorJson.toBytes(referrer));
-      newGeneration(repository, subject);
-    } finally {
-      loaded.invalidate(key);
-      lock.unlock();
-    }
+    addAll(repository, subject, List.of(referrer));
   }
 
   /** Writes every entry, then one new generation (a rebuild adds thousands at once). */

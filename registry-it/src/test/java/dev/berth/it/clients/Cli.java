@@ -2,6 +2,7 @@ package dev.berth.it.clients;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.berth.it.support.Programs;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,13 +12,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Runs a client program with its standard output kept apart from its standard error, so that
  * byte-exact output ({@code skopeo inspect --raw}) can be compared while warnings still reach the
  * failure message. {@link dev.berth.it.support.Programs} merges the two streams, which is right
- * for everything else.
+ * for everything else; both wait and kill alike ({@link Programs#awaitOrKill}).
  */
 final class Cli {
   private Cli() {}
@@ -62,12 +62,7 @@ final class Cli {
       pb.redirectError(err.toFile());
       pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
       Process p = pb.start();
-      boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
+      boolean finished = Programs.awaitOrKill(p, timeout);
       byte[] stdout = Files.readAllBytes(out);
       String stderr = Files.readString(err, StandardCharsets.UTF_8);
       return new Out(List.copyOf(command), finished ? p.exitValue() : -1, stdout,

@@ -78,12 +78,7 @@ public final class Programs {
       Path log = Files.createTempFile("berth-prog", ".log");
       pb.redirectOutput(log.toFile());
       Process p = pb.start();
-      boolean finished = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      if (!finished) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-      }
+      boolean finished = awaitOrKill(p, timeout);
       String output = Files.readString(log, StandardCharsets.UTF_8);
       Files.deleteIfExists(log);
       return new Result(List.of(command), finished ? p.exitValue() : -1,
@@ -94,6 +89,21 @@ public final class Programs {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /**
+   * Waits up to {@code timeout} for {@code process}; past it, kills the process and everything it
+   * started. Returns whether it finished in time.
+   */
+  public static boolean awaitOrKill(Process process, Duration timeout)
+      throws InterruptedException {
+    if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      return true;
+    }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    process.waitFor(10, TimeUnit.SECONDS);
+    return false;
   }
 
   public static Result run(String... command) {
