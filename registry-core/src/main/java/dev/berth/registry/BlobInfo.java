@@ -1,4 +1,6 @@
 package dev.berth.registry;
 
+
+import dev.berth.registry.oci.Digest;
 /** A blob as a repository sees it. */
 public record BlobInfo(Digest digest, long size) {}

@@ -2,6 +2,8 @@ package dev.berth.registry;
 
 import java.io.InputStream;
 import java.util.Optional;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 
 /** Blobs as repositories see them. A blob is visible in a repository once linked there. */
 public interface BlobStore {

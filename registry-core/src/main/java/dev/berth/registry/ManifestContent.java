@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+
+import dev.berth.registry.oci.Digest;
 /**
  * A stored manifest: its exact bytes and the type it is served with.
  *

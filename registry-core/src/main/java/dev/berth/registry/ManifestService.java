@@ -1,5 +1,8 @@
 package dev.berth.registry;
 
+
+import dev.berth.registry.oci.Reference;
+import dev.berth.registry.oci.RepositoryName;
 /** Manifests of a repository, by tag or digest, kept as the exact bytes pushed. */
 public interface ManifestService {
 

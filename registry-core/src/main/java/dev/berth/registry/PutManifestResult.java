@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import java.util.Optional;
+import dev.berth.registry.oci.Digest;
 
 /**
  * The outcome of a manifest PUT.

@@ -1,16 +1,7 @@
 package dev.berth.registry;
 
-import dev.berth.registry.gc.GarbageCollector;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
-import dev.berth.registry.internal.DefaultBlobStore;
-import dev.berth.registry.internal.DefaultManifestService;
-import dev.berth.registry.internal.DefaultTagStore;
-import dev.berth.registry.internal.DefaultUploadService;
-import dev.berth.registry.internal.Reindexer;
-import dev.berth.registry.internal.RepositoryCatalog;
-import dev.berth.registry.internal.Repositories;
-import dev.berth.registry.internal.WriteFence;
 import dev.berth.registry.referrers.InMemoryReferrersIndex;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.referrers.ReferrersPage;
@@ -22,6 +13,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 
 /**
  * An OCI registry as a library: the operations of the distribution API, over one {@link Storage}.

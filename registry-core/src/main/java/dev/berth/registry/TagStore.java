@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+
+import dev.berth.registry.oci.RepositoryName;
 /** Tag listing. */
 public interface TagStore {
 

@@ -2,6 +2,9 @@ package dev.berth.registry;
 
 import java.io.InputStream;
 import java.util.Optional;
+import dev.berth.registry.oci.ContentRange;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 
 /**
  * Blob uploads. Sessions live in storage: an upload begun before a restart continues after it, on

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.berth.it.support.BerthProcess;
 import dev.berth.it.support.DockerRegistryProcess;
 import dev.berth.it.support.Programs;
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.testing.Fixtures;
@@ -188,7 +188,7 @@ class GarbageCollectionIT {
       Digest stray = client.pushBlob("app", "stray".getBytes(StandardCharsets.UTF_8));
       // Watch the file, not the API: a HEAD touches the blob (pushers check layers that way just
       // before naming them in a manifest), which would keep it young.
-      Path data = root.resolve(dev.berth.registry.storage.StoragePaths.blobData(stray));
+      Path data = root.resolve(dev.berth.registry.layout.StoragePaths.blobData(stray));
       assertTrue(java.nio.file.Files.exists(data));
       Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
       while (java.nio.file.Files.exists(data) && Instant.now().isBefore(deadline)) {

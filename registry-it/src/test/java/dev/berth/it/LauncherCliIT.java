@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.BerthProcess;
 import dev.berth.it.support.Programs;
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.testing.Fixtures;
 import java.io.IOException;

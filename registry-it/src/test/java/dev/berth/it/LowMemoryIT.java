@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.berth.it.support.BerthProcess;
 import dev.berth.it.support.RandomBlob;
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,12 +1,12 @@
 package dev.berth.launcher;
 
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.gc.GcListener;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
-import dev.berth.registry.internal.Reindexer;
+import dev.berth.registry.Reindexer;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.berth.registry.access;
 
-import dev.berth.registry.RegistryException;
+import dev.berth.registry.oci.RegistryException;
 
 /**
  * The one seam every request passes before a handler runs. Authentication and authorization plug

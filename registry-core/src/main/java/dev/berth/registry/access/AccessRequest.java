@@ -1,6 +1,6 @@
 package dev.berth.registry.access;
 
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RepositoryName;
 import java.util.Optional;
 
 /**

@@ -1,7 +1,7 @@
 package dev.berth.registry.gc;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 
 /** Hears about a collection's removals (or, in a dry run, what would be removed). */
 public interface GcListener {

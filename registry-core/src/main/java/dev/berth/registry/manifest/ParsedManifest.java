@@ -1,8 +1,8 @@
 package dev.berth.registry.manifest;
 
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,8 +1,8 @@
 package dev.berth.registry.referrers;
 
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 import java.util.function.BiConsumer;
 
 /**

@@ -1,7 +1,7 @@
 package dev.berth.registry.referrers;
 
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;

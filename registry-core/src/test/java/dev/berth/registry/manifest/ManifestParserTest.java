@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.MediaTypes;
-import dev.berth.registry.RegistryException;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.MediaTypes;
+import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.testing.Fixtures;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

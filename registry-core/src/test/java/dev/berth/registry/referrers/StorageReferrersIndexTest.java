@@ -26,12 +26,12 @@ class StorageReferrersIndexTest extends ReferrersIndexContract {
   /** A cold start reads a large subject from one snapshot object, and only while it is current. */
   @org.junit.jupiter.api.Test
   void largeSubjectsLoadFromASnapshotTakenAtTheCurrentGeneration() {
-    java.util.List<dev.berth.registry.Descriptor> many = new java.util.ArrayList<>();
+    java.util.List<dev.berth.registry.oci.Descriptor> many = new java.util.ArrayList<>();
     for (int i = 0; i < StorageReferrersIndex.SNAPSHOT_THRESHOLD + 100; i++) {
       many.add(referrer("bulk" + i, i % 3 == 0 ? "type/a" : "type/b"));
     }
     index.addAll(REPO, SUBJECT, many);
-    String snapshot = dev.berth.registry.storage.StoragePaths.referrersSnapshot(REPO, SUBJECT);
+    String snapshot = dev.berth.registry.layout.StoragePaths.referrersSnapshot(REPO, SUBJECT);
     org.junit.jupiter.api.Assertions.assertTrue(storage.stat(snapshot).isEmpty());
 
     ReferrersIndex cold = secondInstance();
@@ -42,7 +42,7 @@ class StorageReferrersIndexTest extends ReferrersIndexContract {
 
     // The snapshot is what a later cold start reads: remove one entry behind the index's back
     // (the generation stays), and a cold instance still lists it.
-    storage.delete(dev.berth.registry.storage.StoragePaths.referrersEntry(REPO, SUBJECT,
+    storage.delete(dev.berth.registry.layout.StoragePaths.referrersEntry(REPO, SUBJECT,
         many.get(0).digest()));
     ReferrersIndex fromSnapshot = secondInstance();
     org.junit.jupiter.api.Assertions.assertEquals(many.size(),

@@ -1,6 +1,6 @@
 package dev.berth.registry.testing;
 
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.berth.it.support;
 
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;

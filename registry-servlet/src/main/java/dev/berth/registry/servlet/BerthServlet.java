@@ -1,9 +1,9 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.ErrorCode;
+import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.access.AccessRequest;
 import dev.berth.registry.access.Action;

@@ -2,7 +2,7 @@ package dev.berth.registry.servlet;
 
 import dev.berth.registry.Page;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RepositoryName;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

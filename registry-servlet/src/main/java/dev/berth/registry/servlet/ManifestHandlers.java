@@ -1,14 +1,14 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.ManifestContent;
 import dev.berth.registry.PutManifestResult;
-import dev.berth.registry.Reference;
+import dev.berth.registry.oci.Reference;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.Tag;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import java.io.IOException;
 
 /** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */

@@ -1,7 +1,7 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 
 /** Builds the paths of {@link Route}: what {@code Location} and {@code Link} headers point at. */
 final class Paths {

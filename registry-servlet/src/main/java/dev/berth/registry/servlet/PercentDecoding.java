@@ -1,7 +1,7 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.RegistryException;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 

@@ -1,13 +1,13 @@
 package dev.berth.registry.servlet;
 
 import com.google.gson.stream.JsonWriter;
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.referrers.DescriptorJson;
 import dev.berth.registry.referrers.ReferrersPage;
 import java.io.IOException;

@@ -1,12 +1,12 @@
 package dev.berth.registry.servlet;
 
 import dev.berth.registry.BlobInfo;
-import dev.berth.registry.ContentRange;
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
+import dev.berth.registry.oci.ContentRange;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.UploadStatus;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.access.AccessRequest;

@@ -6,11 +6,11 @@ import static dev.berth.registry.servlet.testing.RegistryClient.withQuery;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.MediaTypes;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.MediaTypes;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.access.AccessRequest;
 import dev.berth.registry.access.Action;

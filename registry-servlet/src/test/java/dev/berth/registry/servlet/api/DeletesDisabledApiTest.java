@@ -3,7 +3,7 @@ package dev.berth.registry.servlet.api;
 import static dev.berth.registry.servlet.testing.ApiAssertions.assertErrors;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.Registry;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;

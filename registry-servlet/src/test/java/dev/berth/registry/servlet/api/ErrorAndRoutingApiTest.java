@@ -5,8 +5,8 @@ import static dev.berth.registry.servlet.testing.ApiAssertions.assertHeadError;
 import static dev.berth.registry.servlet.testing.Listings.items;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RawHttp;
 import dev.berth.registry.servlet.testing.RegistryClient;

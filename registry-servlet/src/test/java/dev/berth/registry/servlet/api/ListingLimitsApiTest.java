@@ -7,8 +7,8 @@ import static dev.berth.registry.servlet.testing.Listings.walk;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryOptions;
 import dev.berth.registry.servlet.testing.HttpSuite;

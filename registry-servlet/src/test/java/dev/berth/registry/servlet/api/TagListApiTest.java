@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import java.util.ArrayList;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import dev.berth.registry.Digest;
-import dev.berth.registry.MediaTypes;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.Registry;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;

@@ -3,7 +3,7 @@ package dev.berth.registry.servlet.shared;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.gson.JsonElement;
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.Registry;
 import dev.berth.registry.servlet.testing.JettyTestServer;
 import dev.berth.registry.servlet.testing.RegistryClient;

@@ -1,6 +1,6 @@
-package dev.berth.registry.internal;
+package dev.berth.registry.layout;
 
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.berth.registry;
+package dev.berth.registry.oci;
 
 import java.util.Map;
 import java.util.Objects;

@@ -1,20 +1,16 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.ManifestContent;
-import dev.berth.registry.ManifestService;
-import dev.berth.registry.MediaTypes;
-import dev.berth.registry.PutManifestResult;
-import dev.berth.registry.Reference;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RegistryOptions;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.Tag;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.MediaTypes;
+import dev.berth.registry.oci.Reference;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import dev.berth.registry.manifest.ManifestParser;
 import dev.berth.registry.manifest.ParsedManifest;
 import dev.berth.registry.referrers.ReferrersIndex;
@@ -22,7 +18,7 @@ import dev.berth.registry.referrers.ReferrersPage;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -31,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import dev.berth.registry.layout.Links;
 
 /**
  * Manifests in the registry:2 layout: bytes as a blob, a revision link per repository, tag links.

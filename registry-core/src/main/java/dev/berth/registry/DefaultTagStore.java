@@ -1,15 +1,13 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.Page;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.TagStore;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

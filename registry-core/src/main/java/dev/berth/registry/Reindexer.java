@@ -1,13 +1,13 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
-import dev.berth.registry.Descriptor;
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.Tag;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import dev.berth.registry.manifest.ParsedManifest;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

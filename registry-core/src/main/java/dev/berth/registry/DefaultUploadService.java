@@ -1,19 +1,16 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
-import dev.berth.registry.BlobInfo;
-import dev.berth.registry.ContentRange;
-import dev.berth.registry.Digest;
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.UploadService;
-import dev.berth.registry.UploadStatus;
+import dev.berth.registry.oci.ContentRange;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.storage.StorageWriter;
 import java.io.IOException;
 import java.io.InputStream;
@@ -31,6 +28,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.regex.Pattern;
+import dev.berth.registry.layout.Links;
 
 /**
  * Upload sessions in storage ({@code _uploads/<id>/}). Each chunk becomes one object named by its

@@ -1,8 +1,8 @@
-package dev.berth.registry.storage;
+package dev.berth.registry.layout;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.Tag;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 
 /**
  * The whole on-disk format, in one place. It is distribution's ({@code registry:2}) layout, so that

@@ -1,10 +1,10 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 
 /** Whether a repository exists: its folder holds one of registry:2's underscore folders. */
 public final class Repositories {

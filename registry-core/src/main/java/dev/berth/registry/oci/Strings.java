@@ -1,4 +1,4 @@
-package dev.berth.registry;
+package dev.berth.registry.oci;
 
 /** Small helpers for messages. */
 final class Strings {

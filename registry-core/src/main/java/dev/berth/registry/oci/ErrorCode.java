@@ -1,4 +1,4 @@
-package dev.berth.registry;
+package dev.berth.registry.oci;
 
 /**
  * Every error Berth reports on the wire, with its code string and HTTP status, registered once.

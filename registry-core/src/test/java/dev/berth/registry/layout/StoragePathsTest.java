@@ -1,11 +1,11 @@
-package dev.berth.registry.storage;
+package dev.berth.registry.layout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import dev.berth.registry.Digest;
-import dev.berth.registry.RepositoryName;
-import dev.berth.registry.Tag;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

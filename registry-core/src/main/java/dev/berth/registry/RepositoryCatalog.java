@@ -1,9 +1,8 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
-import dev.berth.registry.Page;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StoragePaths;
+import dev.berth.registry.layout.StoragePaths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

@@ -1,7 +1,7 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
 import com.google.common.util.concurrent.Striped;
-import dev.berth.registry.Digest;
+import dev.berth.registry.oci.Digest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.locks.Lock;

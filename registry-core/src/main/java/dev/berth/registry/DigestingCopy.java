@@ -1,7 +1,7 @@
-package dev.berth.registry.internal;
+package dev.berth.registry;
 
-import dev.berth.registry.ErrorCode;
-import dev.berth.registry.RegistryException;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;

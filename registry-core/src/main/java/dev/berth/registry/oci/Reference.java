@@ -1,4 +1,4 @@
-package dev.berth.registry;
+package dev.berth.registry.oci;
 
 /**
  * What follows {@code /manifests/} in a URL: a {@link Tag} or a {@link Digest}, never anything else.
