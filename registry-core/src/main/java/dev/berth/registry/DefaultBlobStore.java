@@ -20,7 +20,7 @@ import java.util.concurrent.locks.Lock;
  * Blobs through {@code _layers} links. A repository's manifests are blobs of it too (through their
  * revision links). The OCI empty blob {@code {}} is visible everywhere, stored or not.
  */
-public final class DefaultBlobStore implements BlobStore {
+final class DefaultBlobStore implements BlobStore {
 
   static final byte[] EMPTY_JSON = "{}".getBytes(StandardCharsets.UTF_8);
 
@@ -37,7 +37,7 @@ public final class DefaultBlobStore implements BlobStore {
   private final WriteFence fence;
   private final Clock clock;
 
-  public DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled,
+  DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled,
       WriteFence fence, Clock clock) {
     this.storage = storage;
     this.repositories = repositories;

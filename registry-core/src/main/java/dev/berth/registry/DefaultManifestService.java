@@ -34,7 +34,7 @@ import dev.berth.registry.layout.Links;
  * Bytes are immutable per digest, so they are cached in memory; links are read from storage on every
  * request, so several instances on one storage agree.
  */
-public final class DefaultManifestService implements ManifestService {
+final class DefaultManifestService implements ManifestService {
 
   private final Storage storage;
   private final DefaultTagStore tagStore;
@@ -46,7 +46,7 @@ public final class DefaultManifestService implements ManifestService {
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
 
-  public DefaultManifestService(Storage storage, DefaultTagStore tagStore, WriteFence fence,
+  DefaultManifestService(Storage storage, DefaultTagStore tagStore, WriteFence fence,
       ReferrersIndex referrers, Repositories repositories, RegistryOptions options,
       long cacheBytes) {
     this.storage = storage;

@@ -21,7 +21,7 @@ import java.util.UUID;
  * instead of listing and sorting the whole folder. A repository without a generation yet (written
  * by registry:2) gets one at its first listing, before the folder is read.
  */
-public final class DefaultTagStore implements TagStore {
+final class DefaultTagStore implements TagStore {
 
   private record Listing(byte[] generation, String[] sorted) {}
 
@@ -32,7 +32,7 @@ public final class DefaultTagStore implements TagStore {
       .maximumWeight(5_000_000).<RepositoryName, Listing>weigher((r, l) -> 1 + l.sorted.length)
       .build();
 
-  public DefaultTagStore(Storage storage, Repositories repositories) {
+  DefaultTagStore(Storage storage, Repositories repositories) {
     this.storage = storage;
     this.repositories = repositories;
   }

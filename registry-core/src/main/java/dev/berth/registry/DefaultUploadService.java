@@ -36,7 +36,7 @@ import dev.berth.registry.layout.Links;
  * refused with 416 and never overwrites bytes. The running SHA-256 of a session is kept in memory
  * as a cache; after a restart, or on another instance, the chunks are read again to verify.
  */
-public final class DefaultUploadService implements UploadService {
+final class DefaultUploadService implements UploadService {
 
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
   private static final int BUFFER = 256 * 1024;
@@ -50,7 +50,7 @@ public final class DefaultUploadService implements UploadService {
   private final Cache<String, HashState> hashes = CacheBuilder.newBuilder()
       .maximumSize(10_000).expireAfterAccess(Duration.ofHours(6)).build();
 
-  public DefaultUploadService(Storage storage, WriteFence fence, Clock clock) {
+  DefaultUploadService(Storage storage, WriteFence fence, Clock clock) {
     this.storage = storage;
     this.fence = fence;
     this.clock = clock;

@@ -41,7 +41,7 @@ import java.util.concurrent.locks.Lock;
  * entries, referrers-index entry). Then every blob that no kept manifest of any repository names,
  * and that is older than the grace period, is deleted with the repository links to it.
  */
-public final class GarbageCollector {
+final class GarbageCollector {
 
   /** Below this many blobs to delete, one thread sweeps. */
   private static final int PARALLEL_SWEEP_MIN = 64;
@@ -56,7 +56,7 @@ public final class GarbageCollector {
   private final Clock clock;
   private final RegistryOptions registryOptions;
 
-  public GarbageCollector(Storage storage, ReferrersIndex referrers, RepositoryCatalog catalog,
+  GarbageCollector(Storage storage, ReferrersIndex referrers, RepositoryCatalog catalog,
       DefaultManifestService manifests, DefaultUploadService uploads, WriteFence fence, Clock clock,
       RegistryOptions registryOptions) {
     this.storage = storage;

@@ -100,7 +100,7 @@ public final class Registry {
    * Rebuilds the referrers index from the manifests in storage, including those listed in
    * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
    */
-  public Reindexer.Report reindex() {
+  public ReindexReport reindex() {
     return new Reindexer(storage, referrersIndex, catalog, manifests, clock).run();
   }
 

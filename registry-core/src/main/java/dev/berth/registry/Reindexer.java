@@ -25,26 +25,13 @@ import java.util.regex.Pattern;
  * and removes entries that no manifest backs. Entries are added before stale ones are removed, so
  * a listing served meanwhile never loses a live referrer.
  */
-public final class Reindexer {
+final class Reindexer {
 
   /** The version written to the marker once a full rebuild has run. */
   static final String VERSION = "1";
 
   private static final Pattern FALLBACK_TAG = Pattern.compile("(sha256-[a-f0-9]{64}|sha512-[a-f0-9]{128})");
 
-  /**
-   * What a rebuild did.
-   *
-   * @param repositories repositories walked
-   * @param manifests manifest revisions read
-   * @param entries index entries after the rebuild
-   * @param fromFallbackTags of those, entries found through fallback tag indexes
-   * @param added entries that were missing and were added
-   * @param removed entries that no manifest backed and were removed
-   * @param duration how long it took
-   */
-  public record Report(int repositories, int manifests, int entries, int fromFallbackTags,
-      int added, int removed, Duration duration) {}
 
   private record Entry(Digest subject, Digest referrer) {}
 
@@ -54,7 +41,7 @@ public final class Reindexer {
   private final DefaultManifestService manifests;
   private final Clock clock;
 
-  public Reindexer(Storage storage, ReferrersIndex index, RepositoryCatalog catalog,
+  Reindexer(Storage storage, ReferrersIndex index, RepositoryCatalog catalog,
       DefaultManifestService manifests, Clock clock) {
     this.storage = storage;
     this.index = index;
@@ -67,7 +54,7 @@ public final class Reindexer {
     return storage.stat(StoragePaths.referrersIndexVersion()).isPresent();
   }
 
-  public Report run() {
+  public ReindexReport run() {
     Instant start = clock.instant();
     int[] counts = new int[6];
     catalog.forEach(repository -> {
@@ -78,7 +65,7 @@ public final class Reindexer {
       }
     });
     storage.write(StoragePaths.referrersIndexVersion(), VERSION.getBytes(StandardCharsets.UTF_8));
-    return new Report(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
+    return new ReindexReport(counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
         Duration.between(start, clock.instant()));
   }
 

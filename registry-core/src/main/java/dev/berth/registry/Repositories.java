@@ -7,10 +7,10 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.layout.StoragePaths;
 
 /** Whether a repository exists: its folder holds one of registry:2's underscore folders. */
-public final class Repositories {
+final class Repositories {
   private final Storage storage;
 
-  public Repositories(Storage storage) {
+  Repositories(Storage storage) {
     this.storage = storage;
   }
 

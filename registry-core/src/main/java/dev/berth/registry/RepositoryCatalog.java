@@ -18,10 +18,10 @@ import java.util.function.Consumer;
  * every name found under a folder is at least its path, so popping the smallest path first yields
  * names in order. Subtrees that lie wholly before {@code last} are never opened.
  */
-public final class RepositoryCatalog {
+final class RepositoryCatalog {
   private final Storage storage;
 
-  public RepositoryCatalog(Storage storage) {
+  RepositoryCatalog(Storage storage) {
     this.storage = storage;
   }
 

@@ -21,13 +21,13 @@ import java.util.function.Supplier;
  *       the same lock. The two never interleave.
  * </ul>
  */
-public final class WriteFence {
+final class WriteFence {
 
   private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
   private final Striped<Lock> objectLocks = Striped.lock(1024);
   private final Clock clock;
 
-  public WriteFence(Clock clock) {
+  WriteFence(Clock clock) {
     this.clock = clock;
   }
 

@@ -6,7 +6,7 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.gc.GcListener;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
-import dev.berth.registry.Reindexer;
+import dev.berth.registry.ReindexReport;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +91,7 @@ public final class Main {
     Settings settings = settings(args);
     Registry registry = registry(settings);
     if (!settings.get("storage.path").equals("memory") && !registry.referrersIndexBuilt()) {
-      Reindexer.Report report = registry.reindex();
+      ReindexReport report = registry.reindex();
       out.println("berth: built the referrers index over existing data: " + report.entries()
           + " referrers in " + report.repositories() + " repositories ("
           + report.duration().toMillis() + " ms)");
@@ -185,7 +185,7 @@ public final class Main {
   private int reindex(List<String> args) {
     Settings settings = settings(args);
     requireDirectory(settings);
-    Reindexer.Report report = registry(settings).reindex();
+    ReindexReport report = registry(settings).reindex();
     out.println("berth: reindexed " + report.repositories() + " repositories, "
         + report.manifests() + " manifests: " + report.entries() + " referrers ("
         + report.fromFallbackTags() + " from fallback tags; " + report.added() + " added, "

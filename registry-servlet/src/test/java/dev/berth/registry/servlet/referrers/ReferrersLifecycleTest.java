@@ -9,7 +9,7 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.Registry;
 import dev.berth.registry.oci.RepositoryName;
-import dev.berth.registry.Reindexer;
+import dev.berth.registry.ReindexReport;
 import dev.berth.registry.servlet.testing.JettyTestServer;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.TestServer;
@@ -93,7 +93,7 @@ class ReferrersLifecycleTest {
     Set<String> incremental = indexContents(registry, "app", "team/lib");
     assertEquals(4, incremental.size(), incremental::toString);
 
-    Reindexer.Report noop = registry.reindex();
+    ReindexReport noop = registry.reindex();
     assertEquals(0, noop.added(), "nothing was missing");
     assertEquals(0, noop.removed(), "nothing was stale");
     assertEquals(incremental, indexContents(registry, "app", "team/lib"));
@@ -104,7 +104,7 @@ class ReferrersLifecycleTest {
     Registry fresh = Registry.builder().filesystem(root).build();
     start(fresh);
     assertEquals(Set.of(), listed("app", image));
-    Reindexer.Report rebuilt = fresh.reindex();
+    ReindexReport rebuilt = fresh.reindex();
     assertEquals(4, rebuilt.added());
     assertEquals(2, rebuilt.repositories());
     assertEquals(incremental, indexContents(fresh, "app", "team/lib"));
@@ -120,7 +120,7 @@ class ReferrersLifecycleTest {
     Digest sig = client.pushSmallImage("app", "sig", "sig", image, "t");
     // As if registry:2 had deleted the manifest behind Berth's back.
     registry.storage().delete(StoragePaths.revisionDirectory(RepositoryName.parse("app"), sig));
-    Reindexer.Report report = registry.reindex();
+    ReindexReport report = registry.reindex();
     assertEquals(1, report.removed());
     assertEquals(Set.of(), listed("app", image));
   }
@@ -156,7 +156,7 @@ class ReferrersLifecycleTest {
     registry.storage().delete(StoragePaths.referrersIndexVersion());
     Registry fresh = Registry.builder().filesystem(root).build();
     assertTrue(!fresh.referrersIndexBuilt());
-    Reindexer.Report report = fresh.reindex();
+    ReindexReport report = fresh.reindex();
     assertEquals(1, report.fromFallbackTags());
     start(fresh);
     assertEquals(Set.of(withSubject.toString(), withoutSubject.toString()), listed("app", image));
