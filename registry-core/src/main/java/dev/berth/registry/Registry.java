@@ -25,9 +25,11 @@ import dev.berth.registry.oci.RepositoryName;
  * Registry registry = Registry.builder().filesystem(Path.of("data")).build();
  * }</pre>
  */
-public final class Registry {
+public final class Registry implements AutoCloseable {
 
   private final Storage storage;
+  /** Whether the builder made the storage (then closing the registry closes it). */
+  private final boolean ownsStorage;
   private final RegistryOptions options;
   private final ReferrersIndex referrersIndex;
   private final Clock clock;
@@ -41,6 +43,7 @@ public final class Registry {
 
   private Registry(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
+    this.ownsStorage = b.storageFactory != null;
     this.options = b.options;
     this.clock = b.clock;
     this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
@@ -139,6 +142,17 @@ public final class Registry {
     return referrersIndex;
   }
 
+  /**
+   * Releases what the registry holds: its digest threads, and the storage when the builder made it
+   * ({@link Builder#inMemory()}, {@link Builder#filesystem}). Stored data stays.
+   */
+  @Override
+  public void close() {
+    if (ownsStorage) {
+      storage.close();
+    }
+  }
+
   @Override
   public String toString() {
     return "Berth registry on " + storage;
@@ -147,6 +161,7 @@ public final class Registry {
   /** Configures a {@link Registry}; everything but the storage has a default. */
   public static final class Builder {
     private Storage storage;
+    private java.util.function.Function<Clock, Storage> storageFactory;
     private ReferrersIndex referrersIndex;
     private RegistryOptions options = RegistryOptions.defaults();
     private Clock clock = Clock.systemUTC();
@@ -154,19 +169,37 @@ public final class Registry {
 
     private Builder() {}
 
+    /**
+     * The storage to serve from. Give it the same clock as {@link #clock}, so that its modification
+     * times and the registry's ages agree; {@link #inMemory()} and {@link #filesystem} do that.
+     */
     public Builder storage(Storage storage) {
-      this.storage = storage;
+      this.storage = Objects.requireNonNull(storage);
+      this.storageFactory = null;
       return this;
     }
 
     /** Heap storage and a heap referrers index: for tests. */
     public Builder inMemory() {
-      return storage(InMemoryStorage.create());
+      this.storage = null;
+      this.storageFactory = InMemoryStorage::create;
+      return this;
     }
 
-    /** Filesystem storage in the registry:2 layout under {@code root}. */
+    /** Durable filesystem storage in the registry:2 layout under {@code root}. */
     public Builder filesystem(Path root) {
-      return storage(FileSystemStorage.at(root));
+      return filesystem(root, true);
+    }
+
+    /**
+     * Filesystem storage in the registry:2 layout under {@code root}.
+     *
+     * @param durable flush each write to the disk before it is acknowledged (survives power loss)
+     */
+    public Builder filesystem(Path root, boolean durable) {
+      this.storage = null;
+      this.storageFactory = clock -> FileSystemStorage.at(root, clock, durable);
+      return this;
     }
 
     /** The referrers index; by default in the heap for heap storage, else kept in the storage. */
@@ -213,6 +246,9 @@ public final class Registry {
     }
 
     public Registry build() {
+      if (storageFactory != null) {
+        storage = storageFactory.apply(clock);
+      }
       return new Registry(this);
     }
   }

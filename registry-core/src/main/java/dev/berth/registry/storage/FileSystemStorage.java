@@ -1,87 +1,97 @@
 package dev.berth.registry.storage;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
- * {@link Storage} on a local directory. Writes go to a temporary file under {@value #TEMP_DIR} at the
- * root (same file system, ignored by {@code registry:2}) and are renamed into place, so readers
- * never see a partial object. Directories left empty by a delete are removed, so that a directory
- * exists only while it holds an object, as on an object store.
+ * {@link Storage} on a local directory. Writes go to a temporary file under {@value #TEMP_DIR} at
+ * the root (same file system, ignored by {@code registry:2}; see {@link TemporaryArea}) and are
+ * renamed into place, so readers never see a partial object. Directories left empty by a delete are
+ * removed, so that a directory exists only while it holds an object, as on an object store.
+ *
+ * <p>Durable by default: the bytes of every object are flushed to the disk before it is renamed
+ * into place, and the folder entries the rename created are flushed after it, so that whatever the
+ * registry acknowledged survives a power loss (docs/design/storage.md). Modification times come
+ * from the storage's {@link Clock}, so that a test clock ages objects without sleeping.
  */
 public final class FileSystemStorage implements Storage {
 
   /** Temporary files live here, under the root; never listed or walked. */
   public static final String TEMP_DIR = ".berth-tmp";
 
-  private static final int MOVE_ATTEMPTS = 50;
-
   private final Path root;
   private final Path temp;
+  private final Clock clock;
+  private final boolean durable;
+  private final TemporaryArea area;
 
-  private FileSystemStorage(Path root) {
+  private FileSystemStorage(Path root, Clock clock, boolean durable) {
     this.root = root.toAbsolutePath().normalize();
     this.temp = this.root.resolve(TEMP_DIR);
+    this.clock = clock;
+    this.durable = durable;
     try {
-      Files.createDirectories(temp);
+      this.area = TemporaryArea.claim(temp);
     } catch (IOException e) {
-      throw new StorageException("cannot create storage directory " + temp, e);
+      throw StorageFullException.of("cannot create storage directory " + temp + ": "
+          + LocalDisk.reason(e), e);
     }
-    removeStaleTemporaryFiles();
+  }
+
+  /** A durable storage rooted at {@code root} (created if missing), aging objects by the wall clock. */
+  public static FileSystemStorage at(Path root) {
+    return new FileSystemStorage(root, Clock.systemUTC(), true);
+  }
+
+  /** A durable storage whose modification times come from {@code clock}. */
+  public static FileSystemStorage at(Path root, Clock clock) {
+    return new FileSystemStorage(root, clock, true);
   }
 
   /**
-   * Temporary files of writes that never finished (a crash, a kill) are removed at start once they
-   * are a day old; younger ones may belong to another instance sharing the directory.
+   * A storage whose modification times come from {@code clock}.
+   *
+   * @param durable flush bytes and folder entries to the disk before a write returns; without it a
+   *     write survives a killed process but not a power loss
    */
-  private void removeStaleTemporaryFiles() {
-    long cutoff = System.currentTimeMillis() - java.time.Duration.ofDays(1).toMillis();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(temp)) {
-      for (Path file : files) {
-        try {
-          if (Files.getLastModifiedTime(file).toMillis() < cutoff) {
-            Files.deleteIfExists(file);
-          }
-        } catch (IOException ignored) {
-          // Gone already, or not ours to delete: leave it.
-        }
-      }
-    } catch (IOException ignored) {
-      // Nothing to clean.
-    }
-  }
-
-  /** A storage rooted at {@code root}, created if missing. */
-  public static FileSystemStorage at(Path root) {
-    return new FileSystemStorage(root);
+  public static FileSystemStorage at(Path root, Clock clock, boolean durable) {
+    return new FileSystemStorage(root, clock, durable);
   }
 
   public Path root() {
     return root;
+  }
+
+  boolean durable() {
+    return durable;
+  }
+
+  /** Gives a file the storage clock's time. */
+  void stamp(Path file) throws IOException {
+    Files.setLastModifiedTime(file, FileTime.from(clock.instant()));
   }
 
   private Path resolve(String path) {
@@ -106,12 +116,9 @@ public final class FileSystemStorage implements Storage {
   @Override
   public InputStream open(String path, long offset) {
     Path file = resolve(path);
+    FileChannel channel;
     try {
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-      if (offset > 0) {
-        channel.position(offset);
-      }
-      return Channels.newInputStream(channel);
+      channel = FileChannel.open(file, StandardOpenOption.READ);
     } catch (NoSuchFileException e) {
       throw new ObjectNotFoundException(path);
     } catch (IOException e) {
@@ -120,16 +127,30 @@ public final class FileSystemStorage implements Storage {
       }
       throw new StorageException("open " + path, e);
     }
+    try {
+      if (offset > 0) {
+        channel.position(offset);
+      }
+      return Channels.newInputStream(channel);
+    } catch (IOException | RuntimeException e) {
+      try {
+        channel.close();
+      } catch (IOException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw new StorageException("open " + path + " at " + offset, e);
+    }
   }
 
   @Override
   public byte[] read(String path) {
+    Path file = resolve(path);
     try {
-      return Files.readAllBytes(resolve(path));
+      return Files.readAllBytes(file);
     } catch (NoSuchFileException e) {
       throw new ObjectNotFoundException(path);
     } catch (IOException e) {
-      if (Files.isDirectory(resolve(path))) {
+      if (Files.isDirectory(file)) {
         throw new ObjectNotFoundException(path);
       }
       throw new StorageException("read " + path, e);
@@ -141,10 +162,10 @@ public final class FileSystemStorage implements Storage {
     Path target = checkedTarget(path);
     Path tempFile = writeTemporary(path, content);
     try {
-      moveIntoPlace(tempFile, target);
+      LocalDisk.moveIntoPlace(tempFile, target, durable);
     } catch (IOException e) {
       deleteQuietly(tempFile);
-      throw new StorageException("write " + path, e);
+      throw StorageFullException.of("write " + path, e);
     }
   }
 
@@ -153,9 +174,9 @@ public final class FileSystemStorage implements Storage {
     Path target = checkedTarget(path);
     Path tempFile = writeTemporary(path, content);
     try {
-      return linkIntoPlace(tempFile, target);
+      return LocalDisk.linkIntoPlace(tempFile, target, durable);
     } catch (IOException e) {
-      throw new StorageException("write " + path, e);
+      throw StorageFullException.of("write " + path, e);
     } finally {
       deleteQuietly(tempFile);
     }
@@ -163,14 +184,27 @@ public final class FileSystemStorage implements Storage {
 
   /** Small objects (links, markers, index entries) go to disk in one write, no stream buffer. */
   private Path writeTemporary(String path, byte[] content) {
-    Path tempFile = temp.resolve(UUID.randomUUID().toString());
-    try {
-      Files.write(tempFile, content, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-      return tempFile;
+    Path tempFile = area.newFile();
+    try (FileChannel channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(content);
+      while (buffer.hasRemaining()) {
+        channel.write(buffer);
+      }
+      if (durable) {
+        channel.force(false);
+      }
     } catch (IOException e) {
       deleteQuietly(tempFile);
-      throw new StorageException("write " + path, e);
+      throw StorageFullException.of("write " + path, e);
     }
+    try {
+      stamp(tempFile);
+    } catch (IOException e) {
+      deleteQuietly(tempFile);
+      throw StorageFullException.of("write " + path, e);
+    }
+    return tempFile;
   }
 
   private Path checkedTarget(String path) {
@@ -185,39 +219,38 @@ public final class FileSystemStorage implements Storage {
     try {
       Files.deleteIfExists(file);
     } catch (IOException ignored) {
-      // A leftover temporary file is harmless; a later start-up removes it.
+      // A leftover temporary file is removed when a later instance finds its owner gone.
     }
   }
 
   @Override
   public StorageWriter writer(String path) {
     Path target = checkedTarget(path);
-    Path tempFile = temp.resolve(UUID.randomUUID().toString());
     try {
-      return new FileWriter(path, target, tempFile);
+      return new FileSystemWriter(this, path, target, area.newFile());
     } catch (IOException e) {
-      throw new StorageException("write " + path, e);
+      throw StorageFullException.of("write " + path, e);
     }
   }
 
   @Override
   public void move(String source, String target) {
     Path from = resolve(source);
-    Path to = resolve(target);
+    Path to = checkedTarget(target);
     if (!Files.isRegularFile(from)) {
       throw new ObjectNotFoundException(source);
     }
     try {
-      moveIntoPlace(from, to);
+      LocalDisk.moveIntoPlace(from, to, durable);
     } catch (NoSuchFileException e) {
       if (!Files.exists(from)) {
         throw new ObjectNotFoundException(source);
       }
       throw new StorageException("move " + source + " to " + target, e);
     } catch (IOException e) {
-      throw new StorageException("move " + source + " to " + target, e);
+      throw StorageFullException.of("move " + source + " to " + target, e);
     }
-    pruneEmptyParents(from.getParent());
+    LocalDisk.pruneEmptyParents(from.getParent(), root, temp);
   }
 
   @Override
@@ -228,15 +261,15 @@ public final class FileSystemStorage implements Storage {
     }
     boolean deleted;
     try {
-      if (Files.isDirectory(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        deleted = deleteTree(file);
+      if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) {
+        deleted = LocalDisk.deleteTree(file);
       } else {
         deleted = Files.deleteIfExists(file);
       }
     } catch (IOException e) {
       throw new StorageException("delete " + path, e);
     }
-    pruneEmptyParents(file.getParent());
+    LocalDisk.pruneEmptyParents(file.getParent(), root, temp);
     return deleted;
   }
 
@@ -261,8 +294,7 @@ public final class FileSystemStorage implements Storage {
     }
     if (result.size() > limit && limit < 1024) {
       // A short page out of a long folder: select the smallest names instead of sorting all.
-      java.util.PriorityQueue<String> largestKept = new java.util.PriorityQueue<>(
-          java.util.Comparator.reverseOrder());
+      PriorityQueue<String> largestKept = new PriorityQueue<>(Comparator.reverseOrder());
       for (String name : result) {
         largestKept.add(name);
         if (largestKept.size() > limit) {
@@ -281,7 +313,7 @@ public final class FileSystemStorage implements Storage {
       for (Path entry : entries) {
         names.add(entry.getFileName().toString());
       }
-    } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+    } catch (NoSuchFileException | NotDirectoryException e) {
       return new String[0];
     } catch (IOException e) {
       throw new StorageException("list " + directory, e);
@@ -338,13 +370,19 @@ public final class FileSystemStorage implements Storage {
   public boolean touch(String path) {
     Path file = resolve(path);
     try {
-      Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+      stamp(file);
       return true;
     } catch (NoSuchFileException e) {
       return false;
     } catch (IOException e) {
       throw new StorageException("touch " + path, e);
     }
+  }
+
+  /** Releases this instance's temporary area; its leftovers are removed. */
+  @Override
+  public void close() {
+    area.close();
   }
 
   @Override
@@ -354,189 +392,5 @@ public final class FileSystemStorage implements Storage {
 
   private String relative(Path file) {
     return root.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-  }
-
-  /**
-   * Renames {@code from} onto {@code to}, creating parent directories. A concurrent delete may remove
-   * a freshly created, still empty parent (see {@link #pruneEmptyParents}); then the rename is retried.
-   */
-  private static void moveIntoPlace(Path from, Path to) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Files.createDirectories(to.getParent());
-        try {
-          Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-          Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
-        }
-        return;
-      } catch (NoSuchFileException e) {
-        // A concurrent delete pruned a parent we had just created: create it again.
-        if (attempt >= MOVE_ATTEMPTS || !Files.exists(from)) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  /** Hard-links {@code from} at {@code to} unless {@code to} exists; link(2) is atomic. */
-  private static boolean linkIntoPlace(Path from, Path to) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try {
-        Files.createDirectories(to.getParent());
-        Files.createLink(to, from);
-        return true;
-      } catch (FileAlreadyExistsException e) {
-        return false;
-      } catch (NoSuchFileException e) {
-        if (attempt >= MOVE_ATTEMPTS) {
-          throw e;
-        }
-      }
-    }
-  }
-
-  private static boolean deleteTree(Path dir) throws IOException {
-    boolean[] any = {false};
-    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-        any[0] |= Files.deleteIfExists(file);
-        return FileVisitResult.CONTINUE;
-      }
-
-      @Override
-      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-        if (e instanceof NoSuchFileException) {
-          return FileVisitResult.CONTINUE;
-        }
-        throw e;
-      }
-
-      @Override
-      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
-        if (e != null && !(e instanceof NoSuchFileException)) {
-          throw e;
-        }
-        try {
-          Files.deleteIfExists(d);
-        } catch (DirectoryNotEmptyException concurrentWrite) {
-          // Something was written into it meanwhile: it stays.
-        }
-        return FileVisitResult.CONTINUE;
-      }
-    });
-    return any[0];
-  }
-
-  private void pruneEmptyParents(Path dir) {
-    Path current = dir;
-    while (current != null && current.startsWith(root) && !current.equals(root)
-        && !current.equals(temp)) {
-      try {
-        Files.delete(current);
-      } catch (DirectoryNotEmptyException | NoSuchFileException e) {
-        return;
-      } catch (IOException e) {
-        return;
-      }
-      current = current.getParent();
-    }
-  }
-
-  private final class FileWriter extends StorageWriter {
-    private final String path;
-    private final Path target;
-    private final Path tempFile;
-    private final OutputStream out;
-    private long size;
-    private boolean done;
-
-    FileWriter(String path, Path target, Path tempFile) throws IOException {
-      this.path = path;
-      this.target = target;
-      this.tempFile = tempFile;
-      this.out = new BufferedOutputStream(Files.newOutputStream(tempFile,
-          StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), 64 * 1024);
-    }
-
-    @Override
-    public void write(int b) throws IOException {
-      out.write(b);
-      size++;
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws IOException {
-      out.write(b, off, len);
-      size += len;
-    }
-
-    @Override
-    public void flush() throws IOException {
-      out.flush();
-    }
-
-    @Override
-    public long size() {
-      return size;
-    }
-
-    @Override
-    public void commit() {
-      finish();
-      try {
-        moveIntoPlace(tempFile, target);
-      } catch (IOException e) {
-        discard();
-        throw new StorageException("commit " + path, e);
-      }
-    }
-
-    @Override
-    public boolean commitIfAbsent() {
-      finish();
-      try {
-        return linkIntoPlace(tempFile, target);
-      } catch (IOException e) {
-        throw new StorageException("commit " + path, e);
-      } finally {
-        discard();
-      }
-    }
-
-    @Override
-    public void cancel() {
-      if (!done) {
-        done = true;
-        try {
-          out.close();
-        } catch (IOException ignored) {
-          // The file is removed next.
-        }
-      }
-      discard();
-    }
-
-    private void finish() {
-      if (done) {
-        throw new IllegalStateException("writer for " + path + " already finished");
-      }
-      done = true;
-      try {
-        out.close();
-      } catch (IOException e) {
-        discard();
-        throw new StorageException("write " + path, e);
-      }
-    }
-
-    private void discard() {
-      try {
-        Files.deleteIfExists(tempFile);
-      } catch (IOException ignored) {
-        // A leftover temporary file is harmless; the next start-up clears the directory.
-      }
-    }
   }
 }

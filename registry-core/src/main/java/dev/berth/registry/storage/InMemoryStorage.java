@@ -3,6 +3,7 @@ package dev.berth.registry.storage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,9 +22,20 @@ public final class InMemoryStorage implements Storage {
   private record Blob(byte[] bytes, Instant modified) {}
 
   private final ConcurrentSkipListMap<String, Blob> objects = new ConcurrentSkipListMap<>();
+  private final Clock clock;
 
+  private InMemoryStorage(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** An empty storage aging objects by the wall clock. */
   public static InMemoryStorage create() {
-    return new InMemoryStorage();
+    return new InMemoryStorage(Clock.systemUTC());
+  }
+
+  /** An empty storage whose modification times come from {@code clock}. */
+  public static InMemoryStorage create(Clock clock) {
+    return new InMemoryStorage(clock);
   }
 
   @Override
@@ -56,13 +68,13 @@ public final class InMemoryStorage implements Storage {
   @Override
   public void write(String path, byte[] content) {
     checkWritable(path);
-    objects.put(path, new Blob(content.clone(), Instant.now()));
+    objects.put(path, new Blob(content.clone(), clock.instant()));
   }
 
   @Override
   public boolean writeIfAbsent(String path, byte[] content) {
     checkWritable(path);
-    return objects.putIfAbsent(path, new Blob(content.clone(), Instant.now())) == null;
+    return objects.putIfAbsent(path, new Blob(content.clone(), clock.instant())) == null;
   }
 
   @Override
@@ -90,13 +102,13 @@ public final class InMemoryStorage implements Storage {
       @Override
       public void commit() {
         finish();
-        objects.put(path, new Blob(buffer.toByteArray(), Instant.now()));
+        objects.put(path, new Blob(buffer.toByteArray(), clock.instant()));
       }
 
       @Override
       public boolean commitIfAbsent() {
         finish();
-        return objects.putIfAbsent(path, new Blob(buffer.toByteArray(), Instant.now())) == null;
+        return objects.putIfAbsent(path, new Blob(buffer.toByteArray(), clock.instant())) == null;
       }
 
       @Override
@@ -180,7 +192,7 @@ public final class InMemoryStorage implements Storage {
   @Override
   public boolean touch(String path) {
     PathSyntax.check(path);
-    Blob updated = objects.computeIfPresent(path, (k, b) -> new Blob(b.bytes, Instant.now()));
+    Blob updated = objects.computeIfPresent(path, (k, b) -> new Blob(b.bytes, clock.instant()));
     return updated != null;
   }
 

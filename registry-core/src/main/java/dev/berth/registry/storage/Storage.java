@@ -19,8 +19,12 @@ import java.util.function.Consumer;
  * <p>Paths are relative, use {@code /}, and have no empty, {@code .} or {@code ..} segments; the empty
  * path is the root. Implementations are thread-safe; every write is atomic (a reader sees the old
  * object or the new one, never a part).
+ *
+ * <p>Modification times ({@link StorageEntry#modified()}, {@link #touch}) come from the clock the
+ * storage was made with, the same clock that decides ages elsewhere (garbage collection, upload
+ * expiry), so a test clock ages objects without sleeping.
  */
-public interface Storage {
+public interface Storage extends AutoCloseable {
 
   /** The object or directory at {@code path}, or empty when there is none. */
   Optional<StorageEntry> stat(String path);
@@ -100,4 +104,8 @@ public interface Storage {
    * @return false when there is no object at {@code path}
    */
   boolean touch(String path);
+
+  /** Releases what the storage holds (connections, its temporary area); stored objects stay. */
+  @Override
+  default void close() {}
 }

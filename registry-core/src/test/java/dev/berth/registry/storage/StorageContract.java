@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import dev.berth.registry.testing.TestClock;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,34 +28,47 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every {@link Storage} must do. An implementation's test is a subclass that says how to make
- * one; the suite checks, after each test, that the test's objects were all deleted and nothing is
- * left behind (no stray temporary objects, no empty directories).
+ * one; the suite checks, after each test, that the test deleted what it wrote and that nothing is
+ * left behind (no stray temporary objects, no empty directories). That check runs before any
+ * clean-up, so a leftover fails the test; only then is the storage emptied for the next one.
  */
 public abstract class StorageContract {
 
-  /** A fresh, empty storage. */
-  protected abstract Storage create() throws Exception;
+  /** A fresh, empty storage whose modification times come from {@code clock}. */
+  protected abstract Storage create(Clock clock) throws Exception;
 
-  /** Releases it (the default does nothing). */
-  protected void dispose(Storage storage) throws Exception {}
+  /**
+   * Checks what the implementation keeps beside the objects (temporary files, say) after the
+   * storage was closed; the default checks nothing.
+   */
+  protected void assertNothingElseLeft() throws Exception {}
+
+  /** The storage's clock; starts two hours ahead of the wall clock, so a storage must use it. */
+  protected final TestClock clock = new TestClock(Instant.now().plus(Duration.ofHours(2))
+      .truncatedTo(ChronoUnit.SECONDS));
 
   protected Storage storage;
 
   @BeforeEach
   void setUpStorage() throws Exception {
-    storage = create();
+    storage = create(clock);
   }
 
   @AfterEach
   void nothingLeftBehind() throws Exception {
-    for (String name : storage.list("")) {
-      storage.delete(name);
-    }
-    assertEquals(List.of(), storage.list(""), "storage is empty after deleting everything");
+    List<String> names = storage.list("");
     List<String> objects = new ArrayList<>();
     storage.walk("", e -> objects.add(e.path()));
-    assertEquals(List.of(), objects, "no object is left behind");
-    dispose(storage);
+    try {
+      assertEquals(List.of(), names, "the test deleted every folder it wrote");
+      assertEquals(List.of(), objects, "no object is left behind");
+    } finally {
+      for (String name : names) {
+        storage.delete(name);
+      }
+      storage.close();
+    }
+    assertNothingElseLeft();
   }
 
   private static byte[] utf8(String s) {
@@ -242,13 +259,31 @@ public abstract class StorageContract {
   }
 
   @Test
-  void touchMovesTheModificationTimeForward() throws Exception {
+  void modificationTimesComeFromTheStorageClock() throws IOException {
+    Instant written = clock.instant();
+    storage.write("m/small", utf8("x"));
+    storage.writeIfAbsent("m/once", utf8("y"));
+    try (StorageWriter writer = storage.writer("m/streamed")) {
+      writer.write(utf8("z"));
+      writer.commit();
+    }
+    for (String path : List.of("m/small", "m/once", "m/streamed")) {
+      assertEquals(written, storage.stat(path).orElseThrow().modified(), path);
+    }
+    List<Instant> walked = new ArrayList<>();
+    storage.walk("m", e -> walked.add(e.modified()));
+    assertEquals(List.of(written, written, written), walked);
+    storage.delete("m");
+  }
+
+  @Test
+  void touchSetsTheModificationTimeToTheClocksNow() {
     storage.write("t", utf8("x"));
     Instant before = storage.stat("t").orElseThrow().modified();
-    Thread.sleep(20);
+    clock.advance(Duration.ofMinutes(90));
     assertTrue(storage.touch("t"));
     Instant after = storage.stat("t").orElseThrow().modified();
-    assertTrue(after.isAfter(before), before + " then " + after);
+    assertEquals(before.plus(Duration.ofMinutes(90)), after);
     storage.delete("t");
   }
 

@@ -13,7 +13,7 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
-import dev.berth.registry.servlet.testing.TestClock;
+import dev.berth.registry.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

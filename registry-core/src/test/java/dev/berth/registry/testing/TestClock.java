@@ -1,4 +1,4 @@
-package dev.berth.registry.servlet.testing;
+package dev.berth.registry.testing;
 
 import java.time.Clock;
 import java.time.Duration;

@@ -1,0 +1,171 @@
+package dev.berth.registry.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The file-system steps {@link FileSystemStorage} is made of: putting a finished temporary file in
+ * place (rename, or link for create-if-absent), creating the folders on the way, and, when
+ * {@code durable}, flushing the folder entries those steps changed so that the object survives a
+ * power loss, not just a killed process.
+ */
+final class LocalDisk {
+  private LocalDisk() {}
+
+  /** A concurrent delete may prune a folder we just created; a rename or link is retried. */
+  private static final int ATTEMPTS = 50;
+
+  /**
+   * Renames {@code from} onto {@code to}, replacing it. A concurrent delete may remove a freshly
+   * created, still empty parent (see {@link #pruneEmptyParents}); then the rename is retried.
+   */
+  static void moveIntoPlace(Path from, Path to, boolean durable) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      List<Path> created = createParents(to.getParent());
+      try {
+        try {
+          Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+          Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+        }
+      } catch (NoSuchFileException e) {
+        if (attempt >= ATTEMPTS || !Files.exists(from)) {
+          throw e;
+        }
+        continue;
+      }
+      if (durable) {
+        syncEntries(to, created);
+      }
+      return;
+    }
+  }
+
+  /**
+   * Hard-links {@code from} at {@code to} unless something is there; link(2) is atomic.
+   *
+   * @return false when {@code to} already existed
+   */
+  static boolean linkIntoPlace(Path from, Path to, boolean durable) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      List<Path> created = createParents(to.getParent());
+      try {
+        Files.createLink(to, from);
+      } catch (FileAlreadyExistsException e) {
+        return false;
+      } catch (NoSuchFileException e) {
+        if (attempt >= ATTEMPTS) {
+          throw e;
+        }
+        continue;
+      }
+      if (durable) {
+        syncEntries(to, created);
+      }
+      return true;
+    }
+  }
+
+  /** Creates {@code dir} and its missing parents; returns those it created, outermost first. */
+  private static List<Path> createParents(Path dir) throws IOException {
+    List<Path> missing = new ArrayList<>();
+    for (Path p = dir; p != null && !Files.isDirectory(p); p = p.getParent()) {
+      missing.add(0, p);
+    }
+    List<Path> created = new ArrayList<>(missing.size());
+    for (Path p : missing) {
+      try {
+        Files.createDirectory(p);
+        created.add(p);
+      } catch (FileAlreadyExistsException raced) {
+        // Another writer made it: its own flush covers its entry.
+      }
+    }
+    return created;
+  }
+
+  /**
+   * Flushes the folder that holds {@code placed}, and the parent of every folder created on the way
+   * to it, so that each new name is on disk.
+   */
+  private static void syncEntries(Path placed, List<Path> created) throws IOException {
+    syncDirectory(placed.getParent());
+    for (int i = created.size() - 1; i >= 0; i--) {
+      syncDirectory(created.get(i).getParent());
+    }
+  }
+
+  /** The operating system's reason for a failure ("Permission denied"), else its message. */
+  static String reason(IOException e) {
+    if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
+      return fse.getReason();
+    }
+    return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+  }
+
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+      channel.force(true);
+    } catch (NoSuchFileException prunedMeanwhile) {
+      // A concurrent delete removed it: the entry we flushed for is gone too.
+    }
+  }
+
+  static boolean deleteTree(Path dir) throws IOException {
+    boolean[] any = {false};
+    Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+        any[0] |= Files.deleteIfExists(file);
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+
+      @Override
+      public FileVisitResult postVisitDirectory(Path d, IOException e) throws IOException {
+        if (e != null && !(e instanceof NoSuchFileException)) {
+          throw e;
+        }
+        try {
+          Files.deleteIfExists(d);
+        } catch (DirectoryNotEmptyException concurrentWrite) {
+          // Something was written into it meanwhile: it stays.
+        }
+        return FileVisitResult.CONTINUE;
+      }
+    });
+    return any[0];
+  }
+
+  /** Removes {@code dir} and its parents while they are empty, up to (not including) {@code top}. */
+  static void pruneEmptyParents(Path dir, Path top, Path keep) {
+    for (Path current = dir; current != null && current.startsWith(top) && !current.equals(top)
+        && !current.equals(keep); current = current.getParent()) {
+      try {
+        Files.delete(current);
+      } catch (IOException notEmptyOrGone) {
+        return;
+      }
+    }
+  }
+}
