@@ -8,17 +8,17 @@ import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.layout.StoragePaths;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.locks.Lock;
 
 /**
  * Blobs through {@code _layers} links. A repository's manifests are blobs of it too (through their
- * revision links). The OCI empty blob {@code {}} is visible everywhere, stored or not.
+ * revision links). The OCI empty blob {@code {}} is a blob like any other here: a manifest that
+ * names it without it being pushed links it when accepted ({@link ReferenceCheck}), and a DELETE
+ * unlinks it.
  */
 final class DefaultBlobStore implements BlobStore {
 
@@ -34,38 +34,28 @@ final class DefaultBlobStore implements BlobStore {
   private final Storage storage;
   private final Repositories repositories;
   private final boolean deletesEnabled;
-  private final WriteFence fence;
+  private final BlobKeeper keeper;
   private final Clock clock;
 
   DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled,
-      WriteFence fence, Clock clock) {
+      BlobKeeper keeper, Clock clock) {
     this.storage = storage;
     this.repositories = repositories;
     this.deletesEnabled = deletesEnabled;
-    this.fence = fence;
+    this.keeper = keeper;
     this.clock = clock;
   }
 
   @Override
   public Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
-    if (digest.equals(Digest.EMPTY_JSON)) {
-      return Optional.of(new BlobInfo(digest, EMPTY_JSON.length));
-    }
     if (!isLinked(repository, digest)) {
       return Optional.empty();
     }
-    String path = StoragePaths.blobData(digest);
-    Optional<StorageEntry> data = storage.stat(path).filter(e -> !e.directory());
-    if (data.isPresent() && data.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))) {
-      Lock lock = fence.lockFor(digest);
-      lock.lock();
-      try {
-        if (!storage.touch(path)) {
-          return Optional.empty();
-        }
-      } finally {
-        lock.unlock();
-      }
+    Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest))
+        .filter(e -> !e.directory());
+    if (data.isPresent() && data.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
+        && keeper.touch(digest).isEmpty()) {
+      return Optional.empty();
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
   }
@@ -83,10 +73,6 @@ final class DefaultBlobStore implements BlobStore {
       } catch (ObjectNotFoundException e) {
         // Linked but its bytes are gone (collected): unknown.
       }
-    }
-    if (digest.equals(Digest.EMPTY_JSON)) {
-      int start = (int) Math.min(offset, EMPTY_JSON.length);
-      return new ByteArrayInputStream(EMPTY_JSON, start, EMPTY_JSON.length - start);
     }
     throw unknown(repository, digest);
   }

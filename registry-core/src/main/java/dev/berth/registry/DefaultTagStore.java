@@ -2,24 +2,37 @@ package dev.berth.registry;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import dev.berth.registry.layout.Links;
+import dev.berth.registry.layout.StoragePaths;
+import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.layout.StoragePaths;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * Tags are the folder names under {@code _manifests/tags}. A repository's sorted names are cached
- * with the repository's tags generation ({@link StoragePaths#tagsGeneration}), which every tag
- * change rewrites after changing the tag; a page then costs one small read and a binary search,
- * instead of listing and sorting the whole folder. A repository without a generation yet (written
- * by registry:2) gets one at its first listing, before the folder is read.
+ * Tags: the folders under {@code _manifests/tags}, each with a {@code current/link} naming its
+ * manifest. This class alone writes them, in an order a crash cannot turn into a listed tag that
+ * does not resolve: a new tag's link is written before anything lists it; a removed tag loses its
+ * link before its folder; both are recorded as {@link PendingChanges} so that a start after a
+ * crash finishes the folder and the generation.
+ *
+ * <p>A repository's sorted tag names are cached with the repository's tags generation
+ * ({@link StoragePaths#tagsGeneration}), which every change to the set of tags rewrites after the
+ * change; a page then costs one small read and a binary search. Building the cache lists the
+ * folder and checks each tag's link, so a folder a crash left without one is never listed. A
+ * repository without a generation yet (written by registry:2) gets one at its first listing,
+ * before the folder is read.
  */
 final class DefaultTagStore implements TagStore {
 
@@ -27,20 +40,90 @@ final class DefaultTagStore implements TagStore {
 
   private final Storage storage;
   private final Repositories repositories;
+  private final PendingChanges pending;
   private final Cache<RepositoryName, Listing> listings = CacheBuilder.newBuilder()
       .concurrencyLevel(1)
       .maximumWeight(5_000_000).<RepositoryName, Listing>weigher((r, l) -> 1 + l.sorted.length)
       .build();
 
-  DefaultTagStore(Storage storage, Repositories repositories) {
+  DefaultTagStore(Storage storage, Repositories repositories, PendingChanges pending) {
     this.storage = storage;
     this.repositories = repositories;
+    this.pending = pending;
   }
 
-  /** Records that a repository's tags changed: call after the change is in storage. */
-  public void changed(RepositoryName repository) {
+  /** The manifest a tag names now, if the tag exists. */
+  Optional<Digest> resolve(RepositoryName repository, Tag tag) {
+    return Links.read(storage, StoragePaths.tagCurrentLink(repository, tag));
+  }
+
+  /** The tags of a repository and the manifests they name. Costs one read per tag. */
+  Map<Tag, Digest> tags(RepositoryName repository) {
+    Map<Tag, Digest> tags = new TreeMap<>();
+    for (String name : storage.list(StoragePaths.tagsDirectory(repository))) {
+      if (Tag.isValid(name)) {
+        Tag tag = Tag.parse(name);
+        resolve(repository, tag).ifPresent(d -> tags.put(tag, d));
+      }
+    }
+    return tags;
+  }
+
+  /** Points {@code tag} at {@code digest}, creating it when new. */
+  void point(RepositoryName repository, Tag tag, Digest digest) {
+    boolean created = resolve(repository, tag).isEmpty();
+    String change = created ? pending.beginTag(repository, tag) : null;
+    Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), digest);
+    Links.writeUnflushed(storage, StoragePaths.tagIndexLink(repository, tag, digest), digest);
+    if (created) {
+      changed(repository);
+      pending.end(change);
+    }
+  }
+
+  /**
+   * Removes a tag: its current link first (from then on it is not listed nor resolved), then its
+   * folder.
+   *
+   * @return false when there was no such tag
+   */
+  boolean remove(RepositoryName repository, Tag tag) {
+    if (resolve(repository, tag).isEmpty()) {
+      return false;
+    }
+    String change = pending.beginTag(repository, tag);
+    unlink(repository, tag);
+    changed(repository);
+    pending.end(change);
+    return true;
+  }
+
+  /** Removes every tag that names {@code digest}. */
+  void removeAll(RepositoryName repository, Digest digest) {
+    for (Map.Entry<Tag, Digest> tag : tags(repository).entrySet()) {
+      if (tag.getValue().equals(digest)) {
+        remove(repository, tag.getKey());
+      }
+    }
+  }
+
+  /** Finishes a tag change a crash interrupted: a folder without its link goes. */
+  void reconcile(RepositoryName repository, Tag tag) {
+    if (resolve(repository, tag).isEmpty()) {
+      unlink(repository, tag);
+    }
+    changed(repository);
+  }
+
+  private void unlink(RepositoryName repository, Tag tag) {
+    storage.delete(StoragePaths.tagCurrentLink(repository, tag));
+    storage.delete(StoragePaths.tagDirectory(repository, tag));
+  }
+
+  /** Records that a repository's set of tags changed: call after the change is in storage. */
+  private void changed(RepositoryName repository) {
     storage.write(StoragePaths.tagsGeneration(repository),
-        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), false);
     listings.invalidate(repository);
   }
 
@@ -84,13 +167,22 @@ final class DefaultTagStore implements TagStore {
     if (cached != null && Arrays.equals(cached.generation, generation)) {
       return cached.sorted;
     }
-    String[] sorted = list(repository);
+    String[] sorted = complete(repository);
     listings.put(repository, new Listing(generation, sorted));
     return sorted;
   }
 
-  private String[] list(RepositoryName repository) {
-    return storage.list(StoragePaths.tagsDirectory(repository)).toArray(String[]::new);
+  /** The tag folders that hold a current link: one listing and one stat per tag. */
+  private String[] complete(RepositoryName repository) {
+    List<String> names = storage.list(StoragePaths.tagsDirectory(repository));
+    List<String> complete = new ArrayList<>(names.size());
+    for (String name : names) {
+      if (Tag.isValid(name) && storage.stat(StoragePaths.tagCurrentLink(repository,
+          Tag.parse(name))).isPresent()) {
+        complete.add(name);
+      }
+    }
+    return complete.toArray(String[]::new);
   }
 
   private void requireRepository(RepositoryName repository) {

@@ -2,6 +2,8 @@ package dev.berth.registry;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
+import dev.berth.registry.layout.Links;
+import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.ContentRange;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
@@ -10,50 +12,53 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
-import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.storage.StorageWriter;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.locks.Lock;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import dev.berth.registry.layout.Links;
 
 /**
- * Upload sessions in storage ({@code _uploads/<id>/}). Each chunk becomes one object named by its
- * offset, committed only if no chunk holds that offset yet, so a repeated or concurrent chunk is
- * refused with 416 and never overwrites bytes. The running SHA-256 of a session is kept in memory
- * as a cache; after a restart, or on another instance, the chunks are read again to verify.
+ * Upload sessions in storage ({@code _uploads/<id>/}, {@link UploadParts}). Each chunk becomes one
+ * object named by its offset, committed only if no chunk holds that offset yet, so a repeated or
+ * concurrent chunk is refused with 416 and never overwrites bytes. The running SHA-256 of a
+ * session is kept in memory as a cache; after a restart, or on another instance, the chunks are
+ * read again to verify.
  */
 final class DefaultUploadService implements UploadService {
 
   private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
-  private static final int BUFFER = 256 * 1024;
 
   /** The running hash of a session's first {@code size} bytes. */
   private record HashState(long size, MessageDigest sha256) {}
 
   private final Storage storage;
   private final WriteFence fence;
+  private final BlobKeeper keeper;
   private final Clock clock;
+  private final Executor digesters;
+  private final RepositoryCatalog catalog;
   private final Cache<String, HashState> hashes = CacheBuilder.newBuilder()
       .maximumSize(10_000).expireAfterAccess(Duration.ofHours(6)).build();
 
-  DefaultUploadService(Storage storage, WriteFence fence, Clock clock) {
+  DefaultUploadService(Storage storage, WriteFence fence, BlobKeeper keeper, Clock clock,
+      Executor digesters, RepositoryCatalog catalog) {
     this.storage = storage;
+    this.catalog = catalog;
     this.fence = fence;
+    this.keeper = keeper;
     this.clock = clock;
+    this.digesters = digesters;
   }
 
   @Override
@@ -65,59 +70,33 @@ final class DefaultUploadService implements UploadService {
   }
 
   @Override
-  public BlobInfo putWhole(RepositoryName repository, Digest digest, InputStream body, long length) {
+  public UploadBody<BlobInfo> receiveWhole(RepositoryName repository, Digest digest, long length) {
     requireVerifiable(digest);
+    StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
     MessageDigest md = Digest.newMessageDigest(digest.algorithm());
-    try (StorageWriter writer = storage.writer(StoragePaths.blobData(digest))) {
-      long received = DigestingCopy.copy(body, writer, md);
-      checkLength(received, length);
-      Digest actual = Digest.fromHash(digest.algorithm(), md.digest());
-      if (!actual.equals(digest)) {
-        throw mismatch(digest, actual);
-      }
-      return fence.write(() -> {
-        Lock lock = fence.lockFor(digest);
-        lock.lock();
-        try {
+    return new Receiver<>(writer, md) {
+      @Override
+      BlobInfo complete(long received) {
+        checkLength(received, length);
+        Digest actual = Digest.fromHash(digest.algorithm(), md.digest());
+        if (!actual.equals(digest)) {
+          throw mismatch(digest, actual);
+        }
+        return fence.write(() -> keeper.locked(digest, () -> {
           writer.commit();
           Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-        } finally {
-          lock.unlock();
-        }
-        return new BlobInfo(digest, received);
-      });
-    }
-  }
-
-  @Override
-  public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
-    String fromLink = StoragePaths.layerLink(from, digest);
-    if (storage.stat(fromLink).isEmpty()
-        && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
-      return Optional.empty();
-    }
-    return fence.write(() -> {
-      String data = StoragePaths.blobData(digest);
-      Lock lock = fence.lockFor(digest);
-      lock.lock();
-      try {
-        Optional<StorageEntry> entry = storage.touch(data) ? storage.stat(data) : Optional.empty();
-        if (entry.isEmpty()) {
-          return Optional.<BlobInfo>empty();
-        }
-        Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-        return Optional.of(new BlobInfo(digest, entry.get().size()));
-      } finally {
-        lock.unlock();
+          return new BlobInfo(digest, received);
+        }));
       }
-    });
+    };
   }
 
   @Override
-  public UploadStatus append(RepositoryName repository, String id, InputStream body,
+  public UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,
       ContentRange range, long length) {
     requireSession(repository, id);
-    long offset = currentSize(repository, id);
+    UploadParts parts = new UploadParts(storage, repository, id);
+    long offset = parts.size();
     if (range != null) {
       if (range.start() != offset) {
         throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk " + range.start() + "-"
@@ -131,80 +110,177 @@ final class DefaultUploadService implements UploadService {
     }
     String key = sessionKey(repository, id);
     HashState state = hashes.asMap().remove(key);
-    MessageDigest md = null;
-    if (state != null && state.size == offset) {
-      md = state.sha256;
-    } else if (offset == 0) {
-      md = Digest.newMessageDigest(Digest.SHA256);
-    }
-    try (StorageWriter writer = storage.writer(StoragePaths.uploadPart(repository, id, offset))) {
-      long received = DigestingCopy.copy(body, writer, md);
-      checkLength(received, length);
-      if (range != null && received != range.length()) {
-        throw new RegistryException(ErrorCode.SIZE_INVALID, "received " + received
-            + " bytes for Content-Range " + range.start() + "-" + range.end());
-      }
-      if (received == 0) {
-        if (md != null) {
-          hashes.put(key, new HashState(offset, md));
+    MessageDigest md = state != null && state.size == offset ? state.sha256
+        : offset == 0 ? Digest.newMessageDigest(Digest.SHA256) : null;
+    StorageWriter writer = parts.writer(offset);
+    return new Receiver<>(writer, md) {
+      @Override
+      UploadStatus complete(long received) {
+        checkLength(received, length);
+        if (range != null && received != range.length()) {
+          throw new RegistryException(ErrorCode.SIZE_INVALID, "received " + received
+              + " bytes for Content-Range " + range.start() + "-" + range.end());
         }
-        return new UploadStatus(repository, id, offset);
+        return keep(received);
       }
-      if (!writer.commitIfAbsent()) {
-        throw new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id
-            + " already has a chunk at offset " + offset + " (a repeated or concurrent chunk)");
+
+      @Override
+      void keepPartial(long received) {
+        keep(received);
       }
-      if (md != null) {
-        hashes.put(key, new HashState(offset + received, md));
+
+      private UploadStatus keep(long received) {
+        if (received == 0) {
+          writer.cancel();
+          remember(offset);
+          return new UploadStatus(repository, id, offset);
+        }
+        if (!writer.commitIfAbsent()) {
+          throw new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id
+              + " already has a chunk at offset " + offset + " (a repeated or concurrent chunk)");
+        }
+        remember(offset + received);
+        return new UploadStatus(repository, id, offset + received);
       }
-      return new UploadStatus(repository, id, offset + received);
+
+      private void remember(long size) {
+        if (md != null) {
+          hashes.put(key, new HashState(size, md));
+        }
+      }
+    };
+  }
+
+  /**
+   * One request body on its way into a storage writer through a {@link DigestingSink}; subclasses
+   * say what finishing means and whether a body that broke off keeps what arrived.
+   */
+  private abstract class Receiver<T> extends UploadBody<T> {
+    private final StorageWriter writer;
+    private final DigestingSink sink;
+    private boolean ended;
+
+    Receiver(StorageWriter writer, MessageDigest md) {
+      this.writer = writer;
+      this.sink = new DigestingSink(writer, md, digesters);
     }
+
+    abstract T complete(long received);
+
+    /** By default nothing of a broken-off body is kept. */
+    void keepPartial(long received) {
+      writer.cancel();
+    }
+
+    @Override
+    public long received() {
+      return sink.count();
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      sink.write(b, off, len);
+    }
+
+    @Override
+    public T finish() {
+      ended = true;
+      try {
+        return complete(sink.finish());
+      } finally {
+        writer.cancel();
+      }
+    }
+
+    @Override
+    public void abort() {
+      if (ended) {
+        return;
+      }
+      ended = true;
+      try {
+        keepPartial(sink.finish());
+      } catch (RuntimeException e) {
+        writer.cancel();
+      }
+    }
+
+    @Override
+    public void close() {
+      abort();
+    }
+  }
+
+  @Override
+  public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
+    if (storage.stat(StoragePaths.layerLink(from, digest)).isEmpty()
+        && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
+      return Optional.empty();
+    }
+    return fence.write(() -> keeper.locked(digest, () -> {
+      String data = StoragePaths.blobData(digest);
+      Optional<StorageEntry> entry = storage.touch(data) ? storage.stat(data) : Optional.empty();
+      entry.ifPresent(e -> Links.write(storage, StoragePaths.layerLink(repository, digest),
+          digest));
+      return entry.map(e -> new BlobInfo(digest, e.size()));
+    }));
+  }
+
+  @Override
+  public Optional<BlobInfo> mountFromAny(RepositoryName repository, Digest digest,
+      Predicate<RepositoryName> mayRead) {
+    if (storage.stat(StoragePaths.blobData(digest)).isEmpty()) {
+      return Optional.empty();
+    }
+    if (mayRead.test(repository)) {
+      Optional<BlobInfo> here = mount(repository, digest, repository);
+      if (here.isPresent()) {
+        return here;
+      }
+    }
+    Optional<RepositoryName> source = catalog.findFolder(candidate -> !candidate.equals(repository)
+        && (storage.stat(StoragePaths.layerLink(candidate, digest)).isPresent()
+            || storage.stat(StoragePaths.revisionLink(candidate, digest)).isPresent())
+        && mayRead.test(candidate));
+    return source.flatMap(from -> mount(repository, digest, from));
   }
 
   @Override
   public UploadStatus status(RepositoryName repository, String id) {
     requireSession(repository, id);
-    return new UploadStatus(repository, id, currentSize(repository, id));
+    return new UploadStatus(repository, id, new UploadParts(storage, repository, id).size());
   }
 
   @Override
-  public BlobInfo complete(RepositoryName repository, String id, Digest digest,
-      InputStream lastChunk, ContentRange range, long length) {
+  public BlobInfo complete(RepositoryName repository, String id, Digest digest) {
     requireVerifiable(digest);
-    if (lastChunk != null && length != 0) {
-      append(repository, id, lastChunk, range, length);
-    } else {
-      requireSession(repository, id);
-    }
-    List<Part> parts = parts(repository, id);
+    requireSession(repository, id);
+    UploadParts received = new UploadParts(storage, repository, id);
+    List<UploadParts.Part> parts = received.list();
     long total = parts.isEmpty() ? 0 : parts.get(parts.size() - 1).end();
-    Digest actual = digestOf(repository, id, digest.algorithm(), parts, total);
+    HashState state = digest.algorithm().equals(Digest.SHA256)
+        ? hashes.asMap().remove(sessionKey(repository, id)) : null;
+    Digest actual = state != null && state.size == total
+        ? Digest.fromHash(Digest.SHA256, state.sha256.digest())
+        : received.digest(parts, digest.algorithm());
     if (!actual.equals(digest)) {
       deleteSession(repository, id);
       throw mismatch(digest, actual);
     }
-    BlobInfo info = fence.write(() -> {
-      String target = StoragePaths.blobData(digest);
-      Lock lock = fence.lockFor(digest);
-      lock.lock();
-      try {
-        if (!storage.touch(target)) {
-          try {
-            place(parts, target);
-          } catch (ObjectNotFoundException e) {
-            throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
-                "upload " + id + " was completed or cancelled concurrently");
-          }
-          storage.touch(target);
+    fence.write(() -> {
+      keeper.keepOrCreate(digest, target -> {
+        try {
+          received.place(parts, target);
+        } catch (ObjectNotFoundException e) {
+          throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
+              "upload " + id + " was completed or cancelled concurrently");
         }
-        Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-      } finally {
-        lock.unlock();
-      }
-      return new BlobInfo(digest, total);
+        storage.touch(target);
+      }, StoragePaths.layerLink(repository, digest));
+      return null;
     });
     deleteSession(repository, id);
-    return info;
+    return new BlobInfo(digest, total);
   }
 
   @Override
@@ -214,16 +290,23 @@ final class DefaultUploadService implements UploadService {
   }
 
   /**
-   * Deletes sessions started before {@code now - maxAge}.
+   * Deletes the sessions started before {@code cutoff}: the one rule for expired uploads, used by
+   * the purge and by garbage collection.
    *
-   * @return how many were deleted
+   * @param removed told of each expired session
+   * @param dryRun only report them
+   * @return how many expired
    */
-  public int purge(RepositoryName repository, Instant cutoff) {
+  int purgeExpired(RepositoryName repository, Instant cutoff, Consumer<String> removed,
+      boolean dryRun) {
     int purged = 0;
     for (String id : storage.list(StoragePaths.uploadsDirectory(repository))) {
       Instant started = startedAt(repository, id);
       if (started == null || started.isBefore(cutoff)) {
-        deleteSession(repository, id);
+        removed.accept(id);
+        if (!dryRun) {
+          deleteSession(repository, id);
+        }
         purged++;
       }
     }
@@ -231,102 +314,14 @@ final class DefaultUploadService implements UploadService {
   }
 
   /** When a session started, from {@code startedat} (or the storage's time for the folder). */
-  public Instant startedAt(RepositoryName repository, String id) {
+  private Instant startedAt(RepositoryName repository, String id) {
     String path = StoragePaths.uploadStartedAt(repository, id);
     try {
       String text = new String(storage.read(path), StandardCharsets.UTF_8).trim();
       return DateTimeFormatter.ISO_OFFSET_DATE_TIME.parse(text, Instant::from);
-    } catch (ObjectNotFoundException | java.time.DateTimeException e) {
+    } catch (ObjectNotFoundException | DateTimeException e) {
       return storage.stat(StoragePaths.uploadDirectory(repository, id))
           .map(StorageEntry::modified).orElse(null);
-    }
-  }
-
-  private record Part(String path, long offset, long size) {
-    long end() {
-      return offset + size;
-    }
-  }
-
-  private List<Part> parts(RepositoryName repository, String id) {
-    String dir = StoragePaths.uploadParts(repository, id);
-    List<Part> parts = new ArrayList<>();
-    long expected = 0;
-    for (String name : storage.list(dir)) {
-      long offset;
-      try {
-        offset = Long.parseLong(name);
-      } catch (NumberFormatException e) {
-        continue;
-      }
-      String path = dir + "/" + name;
-      long size = storage.stat(path).map(StorageEntry::size).orElseThrow(
-          () -> new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "upload " + id
-              + " lost its chunk at " + name + " while it was being read"));
-      if (offset != expected) {
-        throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "upload " + id
-            + " has a gap: a chunk at " + offset + " follows " + expected + " bytes");
-      }
-      parts.add(new Part(path, offset, size));
-      expected = offset + size;
-    }
-    return parts;
-  }
-
-  private long currentSize(RepositoryName repository, String id) {
-    String dir = StoragePaths.uploadParts(repository, id);
-    List<String> names = storage.list(dir);
-    if (names.isEmpty()) {
-      return 0;
-    }
-    String last = names.get(names.size() - 1);
-    long size = storage.stat(dir + "/" + last).map(StorageEntry::size).orElse(0L);
-    return Long.parseLong(last) + size;
-  }
-
-  private Digest digestOf(RepositoryName repository, String id, String algorithm, List<Part> parts,
-      long total) {
-    if (algorithm.equals(Digest.SHA256)) {
-      HashState state = hashes.asMap().remove(sessionKey(repository, id));
-      if (state != null && state.size == total) {
-        return Digest.fromHash(algorithm, state.sha256.digest());
-      }
-    }
-    MessageDigest md = Digest.newMessageDigest(algorithm);
-    byte[] buffer = new byte[BUFFER];
-    for (Part part : parts) {
-      try (InputStream in = storage.open(part.path, 0)) {
-        for (int n; (n = in.read(buffer)) > 0; ) {
-          md.update(buffer, 0, n);
-        }
-      } catch (IOException e) {
-        throw new UncheckedIOException("read upload " + id, e);
-      } catch (ObjectNotFoundException e) {
-        throw new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID,
-            "upload " + id + " lost a chunk while it was being verified");
-      }
-    }
-    return Digest.fromHash(algorithm, md.digest());
-  }
-
-  /** Puts verified chunks at {@code target}: a move for one chunk, a concatenation for several. */
-  private void place(List<Part> parts, String target) {
-    if (parts.size() == 1) {
-      storage.move(parts.get(0).path, target);
-      return;
-    }
-    try (StorageWriter writer = storage.writer(target)) {
-      byte[] buffer = new byte[BUFFER];
-      for (Part part : parts) {
-        try (InputStream in = storage.open(part.path, 0)) {
-          for (int n; (n = in.read(buffer)) > 0; ) {
-            writer.write(buffer, 0, n);
-          }
-        }
-      }
-      writer.commit();
-    } catch (IOException e) {
-      throw new UncheckedIOException("assemble " + target, e);
     }
   }
 

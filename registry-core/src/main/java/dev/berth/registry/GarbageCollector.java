@@ -2,7 +2,6 @@ package dev.berth.registry;
 
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
-import dev.berth.registry.oci.Descriptor;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.oci.Tag;
@@ -12,6 +11,7 @@ import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
+import dev.berth.registry.layout.DigestFolders;
 import dev.berth.registry.layout.StoragePaths;
 import java.time.Clock;
 import java.time.Duration;
@@ -52,18 +52,20 @@ final class GarbageCollector {
   private final RepositoryCatalog catalog;
   private final DefaultManifestService manifests;
   private final DefaultUploadService uploads;
+  private final PendingChanges pending;
   private final WriteFence fence;
   private final Clock clock;
   private final RegistryOptions registryOptions;
 
   GarbageCollector(Storage storage, ReferrersIndex referrers, RepositoryCatalog catalog,
-      DefaultManifestService manifests, DefaultUploadService uploads, WriteFence fence, Clock clock,
-      RegistryOptions registryOptions) {
+      DefaultManifestService manifests, DefaultUploadService uploads, PendingChanges pending,
+      WriteFence fence, Clock clock, RegistryOptions registryOptions) {
     this.storage = storage;
     this.referrers = referrers;
     this.catalog = catalog;
     this.manifests = manifests;
     this.uploads = uploads;
+    this.pending = pending;
     this.fence = fence;
     this.clock = clock;
     this.registryOptions = registryOptions;
@@ -125,19 +127,19 @@ final class GarbageCollector {
       }
     }
 
-    ArrayDeque<Digest> pending = new ArrayDeque<>();
+    ArrayDeque<Digest> toMark = new ArrayDeque<>();
     for (Map.Entry<Digest, Instant> revision : revisions.entrySet()) {
       Digest digest = revision.getKey();
       ParsedManifest m = parsed.get(digest);
       boolean referrer = m != null && m.subject() != null;
-      if (tagged.contains(digest) || run.recent(revision.getValue())
-          || (!run.options.deleteUntagged() && !referrer)) {
-        pending.add(digest);
+      if (run.recent(revision.getValue()) || ReferrerLifetime.isRoot(tagged.contains(digest),
+          referrer, run.options.deleteUntagged())) {
+        toMark.add(digest);
       }
     }
     Set<Digest> kept = new HashSet<>();
-    while (!pending.isEmpty()) {
-      Digest digest = pending.poll();
+    while (!toMark.isEmpty()) {
+      Digest digest = toMark.poll();
       if (!revisions.containsKey(digest) || !kept.add(digest)) {
         continue;
       }
@@ -145,13 +147,14 @@ final class GarbageCollector {
       ParsedManifest m = parsed.get(digest);
       if (m != null) {
         m.referencedBlobs().forEach(d -> run.keptBlobs.add(d.digest()));
-        m.manifests().forEach(d -> pending.add(d.digest()));
+        m.manifests().forEach(d -> toMark.add(d.digest()));
       } else {
         Set<Digest> named = opaque.getOrDefault(digest, Set.of());
         run.keptBlobs.addAll(named);
-        pending.addAll(named);
+        toMark.addAll(named);
       }
-      pending.addAll(referrersOf.getOrDefault(digest, List.of()));
+      // A kept manifest keeps its referrers (ReferrerLifetime): they live while it lives.
+      toMark.addAll(referrersOf.getOrDefault(digest, List.of()));
     }
 
     for (Digest digest : revisions.keySet()) {
@@ -164,9 +167,15 @@ final class GarbageCollector {
     purgeUploads(run, repository);
   }
 
+  /**
+   * Removes an unmarked manifest, re-checking its age under its lock (a push may have named it
+   * since the mark). Its index entry goes before its revision ({@link ManifestRemoval}).
+   */
   private void sweepManifest(Run run, RepositoryName repository, Digest digest, ParsedManifest m,
       Map<Tag, Digest> tags) {
     String link = StoragePaths.revisionLink(repository, digest);
+    Digest subject = m == null || m.subject() == null ? null : m.subject().digest();
+    String change = null;
     Lock lock = fence.lockFor(digest);
     lock.lock();
     try {
@@ -186,16 +195,17 @@ final class GarbageCollector {
       if (run.options.dryRun()) {
         return;
       }
-      storage.delete(StoragePaths.revisionDirectory(repository, digest));
+      change = subject == null ? null : pending.beginManifest(repository, digest);
+      manifests.removal().removeRevision(repository, digest, subject);
     } finally {
       lock.unlock();
     }
     for (Tag tag : tags.keySet()) {
       storage.delete(StoragePaths.tagIndexEntry(repository, tag, digest));
     }
-    if (m != null && m.subject() != null) {
-      referrers.remove(repository, m.subject().digest(), digest);
+    if (change != null) {
       run.entriesRemoved++;
+      pending.end(change);
     }
   }
 
@@ -203,8 +213,7 @@ final class GarbageCollector {
   private void cleanReferrersIndex(Run run, RepositoryName repository, Set<Digest> revisions) {
     record Stale(Digest subject, Digest referrer) {}
     List<Stale> stale = new ArrayList<>();
-    referrers.forEach(repository, (subject, referrer) -> {
-      Digest d = referrer.digest();
+    referrers.forEach(repository, (subject, d) -> {
       if (!revisions.contains(d)
           && storage.stat(StoragePaths.revisionLink(repository, d)).isEmpty()) {
         stale.add(new Stale(subject, d));
@@ -219,29 +228,14 @@ final class GarbageCollector {
   }
 
   private void recordLayerLinks(Run run, RepositoryName repository) {
-    String root = StoragePaths.layersDirectory(repository);
-    for (String algorithm : storage.list(root)) {
-      for (String encoded : storage.list(root + "/" + algorithm)) {
-        Digest digest = Digest.tryParse(algorithm + ":" + encoded);
-        if (digest != null) {
-          run.layerLinks.computeIfAbsent(digest, d -> new ArrayList<>()).add(repository);
-        }
-      }
-    }
+    DigestFolders.forEach(storage, StoragePaths.layersDirectory(repository), digest ->
+        run.layerLinks.computeIfAbsent(digest, d -> new ArrayList<>()).add(repository));
   }
 
   private void purgeUploads(Run run, RepositoryName repository) {
-    Instant expiry = clock.instant().minus(registryOptions.uploadMaxAge());
-    for (String id : storage.list(StoragePaths.uploadsDirectory(repository))) {
-      Instant started = uploads.startedAt(repository, id);
-      if (started == null || started.isBefore(expiry)) {
-        run.uploadsRemoved++;
-        run.options.listener().uploadRemoved(repository, id);
-        if (!run.options.dryRun()) {
-          storage.delete(StoragePaths.uploadDirectory(repository, id));
-        }
-      }
-    }
+    run.uploadsRemoved += uploads.purgeExpired(repository,
+        clock.instant().minus(registryOptions.uploadMaxAge()),
+        id -> run.options.listener().uploadRemoved(repository, id), run.options.dryRun());
   }
 
   /**
@@ -250,25 +244,16 @@ final class GarbageCollector {
    */
   private void sweepBlobs(Run run) {
     List<Digest> candidates = new ArrayList<>();
-    for (String algorithm : storage.list(StoragePaths.BLOBS)) {
-      String algorithmDir = StoragePaths.BLOBS + "/" + algorithm;
-      for (String prefix : storage.list(algorithmDir)) {
-        for (String encoded : storage.list(algorithmDir + "/" + prefix)) {
-          Digest digest = Digest.tryParse(algorithm + ":" + encoded);
-          if (digest == null) {
-            continue;
-          }
-          run.blobsScanned++;
-          if (run.keptBlobs.contains(digest)) {
-            continue;
-          }
-          Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest));
-          if (data.isPresent() && !run.recent(data.get().modified())) {
-            candidates.add(digest);
-          }
-        }
+    DigestFolders.forEachBlob(storage, digest -> {
+      run.blobsScanned++;
+      if (run.keptBlobs.contains(digest)) {
+        return;
       }
-    }
+      Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest));
+      if (data.isPresent() && !run.recent(data.get().modified())) {
+        candidates.add(digest);
+      }
+    });
     if (run.options.dryRun() || candidates.size() < PARALLEL_SWEEP_MIN) {
       candidates.forEach(digest -> sweepBlob(run, digest));
     } else {
@@ -355,17 +340,9 @@ final class GarbageCollector {
 
   private Map<Digest, Instant> revisions(RepositoryName repository) {
     Map<Digest, Instant> result = new HashMap<>();
-    String root = StoragePaths.revisionsDirectory(repository);
-    for (String algorithm : storage.list(root)) {
-      for (String encoded : storage.list(root + "/" + algorithm)) {
-        Digest digest = Digest.tryParse(algorithm + ":" + encoded);
-        if (digest == null) {
-          continue;
-        }
-        storage.stat(root + "/" + algorithm + "/" + encoded + "/link")
-            .ifPresent(e -> result.put(digest, e.modified()));
-      }
-    }
+    DigestFolders.forEach(storage, StoragePaths.revisionsDirectory(repository), digest ->
+        storage.stat(StoragePaths.revisionLink(repository, digest))
+            .ifPresent(e -> result.put(digest, e.modified())));
     return result;
   }
 

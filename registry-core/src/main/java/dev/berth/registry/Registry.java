@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 
@@ -40,6 +41,10 @@ public final class Registry implements AutoCloseable {
   private final DefaultManifestService manifests;
   private final DefaultTagStore tags;
   private final RepositoryCatalog catalog;
+  private final PendingChanges pending;
+  private final Recovery recovery;
+  private final DigestThreads digesters;
+  private final StartReport startReport;
 
   private Registry(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
@@ -50,14 +55,39 @@ public final class Registry implements AutoCloseable {
         : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
         : new StorageReferrersIndex(storage);
     this.fence = new WriteFence(clock);
+    this.digesters = new DigestThreads();
+    BlobKeeper keeper = new BlobKeeper(storage, fence);
     this.repositories = new Repositories(storage);
-    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), fence,
-        clock);
-    this.uploads = new DefaultUploadService(storage, fence, clock);
-    this.tags = new DefaultTagStore(storage, repositories);
-    this.manifests = new DefaultManifestService(storage, tags, fence, referrersIndex, repositories,
-        options, b.manifestCacheBytes);
+    this.pending = new PendingChanges(storage);
     this.catalog = new RepositoryCatalog(storage);
+    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), keeper,
+        clock);
+    this.uploads = new DefaultUploadService(storage, fence, keeper, clock, digesters, catalog);
+    this.tags = new DefaultTagStore(storage, repositories, pending);
+    this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
+        pending, repositories, options, b.manifestCacheBytes);
+    this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
+    this.startReport = b.recoverOnStart ? recover() : StartReport.NOTHING;
+  }
+
+  /**
+   * What a start does over existing data, before the registry serves: finishes the changes a crash
+   * left half done, builds the referrers index when it is not built over this storage yet (data
+   * written by registry:2, or an index kept in memory), and removes expired upload sessions.
+   */
+  private StartReport recover() {
+    int finished = recovery.finishPending();
+    ReindexReport reindexed = null;
+    if (!referrersIndex.persistent() || !Reindexer.isMarked(storage)
+        || storage.lostUnflushedWrites()) {
+      reindexed = reindex();
+    }
+    return new StartReport(finished, Optional.ofNullable(reindexed), purgeUploads());
+  }
+
+  /** What the registry found and did when it was built over its storage. */
+  public StartReport startReport() {
+    return startReport;
   }
 
   public static Builder builder() {
@@ -104,7 +134,7 @@ public final class Registry implements AutoCloseable {
    * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
    */
   public ReindexReport reindex() {
-    return new Reindexer(storage, referrersIndex, catalog, manifests, clock).run();
+    return new Reindexer(storage, referrersIndex, catalog, manifests, recovery, clock).run();
   }
 
   /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
@@ -114,8 +144,8 @@ public final class Registry implements AutoCloseable {
 
   /** Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs. */
   public GcReport collectGarbage(GcOptions gcOptions) {
-    return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, fence, clock,
-        options).run(gcOptions);
+    return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, pending,
+        fence, clock, options).run(gcOptions);
   }
 
   /**
@@ -126,7 +156,8 @@ public final class Registry implements AutoCloseable {
   public int purgeUploads() {
     java.time.Instant cutoff = clock.instant().minus(options.uploadMaxAge());
     int[] purged = {0};
-    catalog.forEachFolder(name -> purged[0] += uploads.purge(name, cutoff));
+    catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
+        false));
     return purged[0];
   }
 
@@ -148,6 +179,7 @@ public final class Registry implements AutoCloseable {
    */
   @Override
   public void close() {
+    digesters.shutdown();
     if (ownsStorage) {
       storage.close();
     }
@@ -166,6 +198,7 @@ public final class Registry implements AutoCloseable {
     private RegistryOptions options = RegistryOptions.defaults();
     private Clock clock = Clock.systemUTC();
     private long manifestCacheBytes = 64L * 1024 * 1024;
+    private boolean recoverOnStart = true;
 
     private Builder() {}
 
@@ -237,6 +270,15 @@ public final class Registry implements AutoCloseable {
     /** Bytes of manifest content to keep in memory (content is immutable per digest). */
     public Builder manifestCacheBytes(long bytes) {
       this.manifestCacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Whether {@link #build()} puts right what a crash left, builds a missing referrers index and
+     * purges expired uploads before returning (the default), or leaves that to explicit calls.
+     */
+    public Builder recoverOnStart(boolean recover) {
+      this.recoverOnStart = recover;
       return this;
     }
 

@@ -62,6 +62,20 @@ final class RepositoryCatalog {
     });
   }
 
+  /** The first repository folder, in lexical order, that {@code test} accepts. */
+  public Optional<RepositoryName> findFolder(java.util.function.Predicate<RepositoryName> test) {
+    RepositoryName[] found = {null};
+    walk(null, true, name -> {
+      RepositoryName candidate = RepositoryName.parse(name);
+      if (test.test(candidate)) {
+        found[0] = candidate;
+        return false;
+      }
+      return true;
+    });
+    return Optional.ofNullable(found[0]);
+  }
+
   private interface Visitor {
     /** @return whether to go on */
     boolean visit(String name);

@@ -25,6 +25,11 @@ public final class Links {
     storage.write(path, bytes(digest));
   }
 
+  /** A link that a rebuild can restore (a tag's history): written without waiting for the disk. */
+  public static void writeUnflushed(Storage storage, String path, Digest digest) {
+    storage.write(path, bytes(digest), false);
+  }
+
   public static byte[] bytes(Digest digest) {
     return digest.toString().getBytes(StandardCharsets.UTF_8);
   }

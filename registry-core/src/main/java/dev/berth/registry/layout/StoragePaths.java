@@ -12,7 +12,9 @@ import dev.berth.registry.oci.Tag;
  * <pre>
  * docker/registry/v2/
  * ├── blobs/&lt;alg&gt;/&lt;hh&gt;/&lt;hex&gt;/data                          raw bytes of every blob and manifest
- * ├── _berth/                                             registry-wide Berth state (index version, GC)
+ * ├── _berth/                                             registry-wide Berth state
+ * │   ├── referrers-index-version                         written once the index is complete
+ * │   └── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
  * └── repositories/&lt;name&gt;/                                 names nest: a/b/c
  *     ├── _layers/&lt;alg&gt;/&lt;hex&gt;/link                          "sha256:..." makes a blob visible here
  *     ├── _manifests/
@@ -202,6 +204,19 @@ public final class StoragePaths {
     }
     String candidate = name.substring(0, dash) + ":" + name.substring(dash + 1);
     return Digest.tryParse(candidate);
+  }
+
+  /**
+   * {@code _berth/pending}: one object per multi-object change in flight (a referrer's manifest
+   * and its index entry, a tag listing and its generation), removed when the change is done. What
+   * is left after a crash names what the next start must reconcile.
+   */
+  public static String pendingDirectory() {
+    return BERTH + "/pending";
+  }
+
+  public static String pending(String id) {
+    return pendingDirectory() + "/" + id;
   }
 
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */

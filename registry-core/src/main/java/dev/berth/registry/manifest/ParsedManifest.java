@@ -28,10 +28,17 @@ public record ParsedManifest(String mediaType, Digest digest, byte[] bytes, Desc
     Map<String, String> annotations, java.util.Set<Digest> externalBlobs) {
 
   public ParsedManifest {
+    bytes = bytes.clone();
     externalBlobs = externalBlobs == null ? java.util.Set.of() : java.util.Set.copyOf(externalBlobs);
     blobs = List.copyOf(blobs);
     manifests = List.copyOf(manifests);
     annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+  }
+
+  /** A copy of the exact bytes: what a digest names must not change under its holder. */
+  @Override
+  public byte[] bytes() {
+    return bytes.clone();
   }
 
   public long size() {

@@ -1,11 +1,11 @@
 package dev.berth.registry.oci;
 
 /** Small helpers for messages. */
-final class Strings {
+public final class Strings {
   private Strings() {}
 
   /** Quotes a user-supplied value for an error message, cut to a readable length. */
-  static String quote(String value) {
+  public static String quote(String value) {
     if (value == null) {
       return "(none)";
     }

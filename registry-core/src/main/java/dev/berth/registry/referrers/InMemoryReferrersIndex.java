@@ -44,12 +44,12 @@ public final class InMemoryReferrersIndex implements ReferrersIndex {
   }
 
   @Override
-  public void forEach(RepositoryName repository, BiConsumer<Digest, Descriptor> visitor) {
+  public void forEach(RepositoryName repository, BiConsumer<Digest, Digest> visitor) {
     Map<Digest, SubjectReferrers> subjects = repositories.get(repository);
     if (subjects == null) {
       return;
     }
-    subjects.forEach((subject, refs) -> refs.entries().forEach(d -> visitor.accept(subject, d)));
+    subjects.forEach((subject, refs) -> refs.entries().forEach(d -> visitor.accept(subject, d.digest())));
   }
 
   @Override

@@ -39,9 +39,17 @@ public interface ReferrersIndex {
   ReferrersPage list(RepositoryName repository, Digest subject, String artifactType, Digest after,
       int limit);
 
-  /** Visits every entry of a repository as (subject, referrer), subjects in no particular order. */
-  void forEach(RepositoryName repository, BiConsumer<Digest, Descriptor> visitor);
+  /**
+   * Visits every entry of a repository as (subject, referrer digest), subjects in no particular
+   * order. Entries whose stored descriptor is unreadable are visited too (a rebuild replaces them).
+   */
+  void forEach(RepositoryName repository, BiConsumer<Digest, Digest> visitor);
 
-  /** Forgets every entry of a repository (before it is rebuilt). */
+  /** Forgets every entry of a repository. */
   void clear(RepositoryName repository);
+
+  /** Whether the index outlives the process (kept in storage), so a start need not rebuild it. */
+  default boolean persistent() {
+    return false;
+  }
 }

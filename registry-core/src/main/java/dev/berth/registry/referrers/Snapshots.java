@@ -2,10 +2,10 @@ package dev.berth.registry.referrers;
 
 import com.google.gson.JsonParseException;
 import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.berth.registry.oci.Descriptor;
-import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.DescriptorJson;
+import dev.berth.registry.oci.RegistryException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -14,8 +14,6 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A subject's referrers in one object: the generation they were read under, a newline, then a
@@ -58,40 +56,13 @@ final class Snapshots {
         newline + 1, bytes.length - newline - 1), StandardCharsets.UTF_8))) {
       json.beginArray();
       while (json.hasNext()) {
-        referrers.put(descriptor(json));
+        referrers.put(DescriptorJson.read(json, "snapshot entry"));
       }
       json.endArray();
-    } catch (IOException | JsonParseException | IllegalStateException | IllegalArgumentException e) {
+    } catch (IOException | JsonParseException | IllegalStateException | IllegalArgumentException
+        | RegistryException e) {
       return null;
     }
     return referrers;
-  }
-
-  private static Descriptor descriptor(JsonReader json) throws IOException {
-    String mediaType = null;
-    String digest = null;
-    long size = 0;
-    String artifactType = null;
-    Map<String, String> annotations = new HashMap<>();
-    json.beginObject();
-    while (json.hasNext()) {
-      switch (json.nextName()) {
-        case "mediaType" -> mediaType = json.nextString();
-        case "digest" -> digest = json.nextString();
-        case "size" -> size = json.nextLong();
-        case "artifactType" -> artifactType = json.nextString();
-        case "annotations" -> {
-          json.beginObject();
-          while (json.hasNext()) {
-            String name = json.nextName();
-            annotations.put(name, json.peek() == JsonToken.NULL ? "" : json.nextString());
-          }
-          json.endObject();
-        }
-        default -> json.skipValue();
-      }
-    }
-    json.endObject();
-    return new Descriptor(mediaType, Digest.parse(digest), size, artifactType, annotations);
   }
 }

@@ -4,7 +4,10 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
 import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.DescriptorJson;
 import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
@@ -47,6 +50,9 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   /** Subjects with at least this many referrers get a snapshot. */
   static final int SNAPSHOT_THRESHOLD = 500;
 
+  private static final System.Logger LOG =
+      System.getLogger(StorageReferrersIndex.class.getName());
+
   private final Storage storage;
   private final Cache<Key, Loaded> loaded;
   private final Striped<Lock> writeLocks = Striped.lock(64);
@@ -74,7 +80,11 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     addAll(repository, subject, List.of(referrer));
   }
 
-  /** Writes every entry, then one new generation (a rebuild adds thousands at once). */
+  /**
+   * Writes every entry whose stored bytes differ, then one new generation (a rebuild adds
+   * thousands at once). Entries already stored exactly so cost a read and no write, so a repair or
+   * a rebuild that re-adds what is there changes nothing.
+   */
   @Override
   public void addAll(RepositoryName repository, Digest subject,
       java.util.Collection<Descriptor> referrers) {
@@ -85,14 +95,30 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     Lock lock = writeLocks.get(key);
     lock.lock();
     try {
+      boolean changed = false;
       for (Descriptor referrer : referrers) {
-        storage.write(StoragePaths.referrersEntry(repository, subject, referrer.digest()),
-            DescriptorJson.toBytes(referrer));
+        String path = StoragePaths.referrersEntry(repository, subject, referrer.digest());
+        byte[] bytes = DescriptorJson.toBytes(referrer);
+        if (!Arrays.equals(bytes, readIfPresent(path))) {
+          storage.write(path, bytes, false);
+          changed = true;
+        }
       }
-      newGeneration(repository, subject);
+      if (changed || storage.stat(StoragePaths.referrersGeneration(repository, subject))
+          .isEmpty()) {
+        newGeneration(repository, subject);
+      }
     } finally {
       loaded.invalidate(key);
       lock.unlock();
+    }
+  }
+
+  private byte[] readIfPresent(String path) {
+    try {
+      return storage.read(path);
+    } catch (ObjectNotFoundException e) {
+      return null;
     }
   }
 
@@ -129,22 +155,25 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     return current.referrers.page(artifactType, after, limit);
   }
 
+  /** Visits entries by their names alone: no entry is read, so a corrupt one is visited too. */
   @Override
-  public void forEach(RepositoryName repository, BiConsumer<Digest, Descriptor> visitor) {
+  public void forEach(RepositoryName repository, BiConsumer<Digest, Digest> visitor) {
     String root = StoragePaths.referrersDirectory(repository) + "/subjects";
     storage.walk(root, entry -> {
       String[] parts = entry.path().substring(root.length() + 1).split("/");
       // <alg>/<hex>/entries/<alg>-<hex>
       Digest subject = parts.length == 4 && parts[2].equals("entries")
           ? Digest.tryParse(parts[0] + ":" + parts[1]) : null;
-      if (subject != null) {
-        try {
-          visitor.accept(subject, DescriptorJson.fromBytes(storage.read(entry.path())));
-        } catch (ObjectNotFoundException removedMeanwhile) {
-          // Gone since the walk saw it.
-        }
+      Digest referrer = subject == null ? null : StoragePaths.digestOfEntryName(parts[3]);
+      if (referrer != null) {
+        visitor.accept(subject, referrer);
       }
     });
+  }
+
+  @Override
+  public boolean persistent() {
+    return true;
   }
 
   @Override
@@ -167,19 +196,33 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     }
     SubjectReferrers referrers = load(repository, subject);
     if (referrers.size() >= SNAPSHOT_THRESHOLD) {
-      storage.write(snapshotPath, Snapshots.write(generation, referrers));
+      storage.write(snapshotPath, Snapshots.write(generation, referrers), false);
     }
     return referrers;
   }
 
+  /**
+   * Reads a subject's entries one by one. An entry that cannot be read as a descriptor of the
+   * referrer its name says (a torn or hand-edited file) is skipped and logged: the listing shows
+   * the others, and {@code reindex} rewrites it from the manifest.
+   */
   private SubjectReferrers load(RepositoryName repository, Digest subject) {
     SubjectReferrers referrers = new SubjectReferrers();
     String entries = StoragePaths.referrersEntries(repository, subject);
     for (String name : storage.list(entries)) {
+      String path = entries + "/" + name;
       try {
-        referrers.put(DescriptorJson.fromBytes(storage.read(entries + "/" + name)));
+        Descriptor d = DescriptorJson.fromBytes(storage.read(path), "referrers entry " + path);
+        if (!d.digest().equals(StoragePaths.digestOfEntryName(name))) {
+          throw new RegistryException(ErrorCode.MANIFEST_INVALID, "referrers entry " + path
+              + " holds the descriptor of " + d.digest());
+        }
+        referrers.put(d);
       } catch (ObjectNotFoundException removedMeanwhile) {
         // Removed after the listing; its removal wrote a new generation.
+      } catch (RegistryException corrupt) {
+        LOG.log(System.Logger.Level.WARNING, "skipping an unreadable referrers entry of " + subject
+            + " in " + repository + " (run reindex to rebuild it): " + corrupt.getMessage());
       }
     }
     return referrers;
@@ -187,6 +230,6 @@ public final class StorageReferrersIndex implements ReferrersIndex {
 
   private void newGeneration(RepositoryName repository, Digest subject) {
     storage.write(StoragePaths.referrersGeneration(repository, subject),
-        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), false);
   }
 }

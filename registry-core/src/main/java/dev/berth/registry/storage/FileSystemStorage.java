@@ -159,10 +159,15 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public void write(String path, byte[] content) {
+    write(path, content, true);
+  }
+
+  @Override
+  public void write(String path, byte[] content, boolean flush) {
     Path target = checkedTarget(path);
-    Path tempFile = writeTemporary(path, content);
+    Path tempFile = writeTemporary(path, content, durable && flush);
     try {
-      LocalDisk.moveIntoPlace(tempFile, target, durable);
+      LocalDisk.moveIntoPlace(tempFile, target, durable && flush);
     } catch (IOException e) {
       deleteQuietly(tempFile);
       throw StorageFullException.of("write " + path, e);
@@ -170,9 +175,14 @@ public final class FileSystemStorage implements Storage {
   }
 
   @Override
+  public boolean lostUnflushedWrites() {
+    return area.foundUncleanReboot();
+  }
+
+  @Override
   public boolean writeIfAbsent(String path, byte[] content) {
     Path target = checkedTarget(path);
-    Path tempFile = writeTemporary(path, content);
+    Path tempFile = writeTemporary(path, content, durable);
     try {
       return LocalDisk.linkIntoPlace(tempFile, target, durable);
     } catch (IOException e) {
@@ -183,7 +193,7 @@ public final class FileSystemStorage implements Storage {
   }
 
   /** Small objects (links, markers, index entries) go to disk in one write, no stream buffer. */
-  private Path writeTemporary(String path, byte[] content) {
+  private Path writeTemporary(String path, byte[] content, boolean flush) {
     Path tempFile = area.newFile();
     try (FileChannel channel = FileChannel.open(tempFile, StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE)) {
@@ -191,7 +201,7 @@ public final class FileSystemStorage implements Storage {
       while (buffer.hasRemaining()) {
         channel.write(buffer);
       }
-      if (durable) {
+      if (flush) {
         channel.force(false);
       }
     } catch (IOException e) {

@@ -53,6 +53,26 @@ public interface Storage extends AutoCloseable {
   void write(String path, byte[] content);
 
   /**
+   * Writes a small object whole, atomically, without waiting for it to reach the disk when
+   * {@code flush} is false: for derived data that a rebuild restores (index entries, cache
+   * generations, records of changes in flight). Such a write survives a killed process, but a power
+   * loss may lose it or leave it empty; {@link #lostUnflushedWrites()} then says so at the next
+   * start. Stores that are always durable ignore the hint.
+   */
+  default void write(String path, byte[] content, boolean flush) {
+    write(path, content);
+  }
+
+  /**
+   * Whether this storage found, when it was opened, that an earlier instance ended in a way that
+   * can lose unflushed writes (the machine went down without a clean shutdown), so that derived
+   * data must be rebuilt.
+   */
+  default boolean lostUnflushedWrites() {
+    return false;
+  }
+
+  /**
    * Creates the object at {@code path} only if there is none, atomically.
    *
    * @return true if this call created it, false if an object was already there (left unchanged)

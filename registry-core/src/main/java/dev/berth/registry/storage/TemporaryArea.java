@@ -2,6 +2,7 @@ package dev.berth.registry.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
@@ -21,15 +22,23 @@ import java.util.UUID;
  * hold. Folders of live instances (another process, or another storage in this JVM) are left
  * alone. Loose files directly under {@code .berth-tmp} come from versions before this scheme and
  * are removed once a day old.
+ *
+ * <p>The lock file holds the kernel's boot id. A dead instance's folder from another boot means the
+ * machine went down under it (a power loss, a crash, a reset): writes it made without flushing may
+ * be lost, which {@link #foundUncleanReboot()} reports. A folder from this boot means only the
+ * process died (kill -9 included), which loses nothing the kernel had accepted.
  */
 final class TemporaryArea implements AutoCloseable {
 
   static final String LOCK = "owner.lock";
   private static final Duration LEGACY_AGE = Duration.ofDays(1);
 
+  private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
+
   private final Path directory;
   private final FileChannel lockChannel;
   private final FileLock lock;
+  private boolean uncleanReboot;
 
   private TemporaryArea(Path directory, FileChannel lockChannel, FileLock lock) {
     this.directory = directory;
@@ -47,6 +56,7 @@ final class TemporaryArea implements AutoCloseable {
     FileLock lock;
     try {
       lock = channel.lock();
+      channel.write(java.nio.ByteBuffer.wrap(bootId().getBytes(StandardCharsets.UTF_8)));
     } catch (IOException | RuntimeException e) {
       channel.close();
       throw e;
@@ -58,6 +68,20 @@ final class TemporaryArea implements AutoCloseable {
 
   Path directory() {
     return directory;
+  }
+
+  /** Whether an instance that ended during another boot left its folder (see class comment). */
+  boolean foundUncleanReboot() {
+    return uncleanReboot;
+  }
+
+  /** This boot's id; "unknown" where the kernel does not say (every dead folder then counts). */
+  private static String bootId() {
+    try {
+      return Files.readString(BOOT_ID, StandardCharsets.UTF_8).trim();
+    } catch (IOException | UnsupportedOperationException e) {
+      return "unknown";
+    }
   }
 
   /** A new, unique temporary file path (not created). */
@@ -75,6 +99,7 @@ final class TemporaryArea implements AutoCloseable {
         try {
           if (Files.isDirectory(entry)) {
             if (ownerIsGone(entry)) {
+              uncleanReboot |= !sameBoot(entry);
               LocalDisk.deleteTree(entry);
             }
           } else if (Files.getLastModifiedTime(entry).toMillis() < legacyCutoff) {
@@ -86,6 +111,16 @@ final class TemporaryArea implements AutoCloseable {
       }
     } catch (IOException ignored) {
       // Nothing to clean.
+    }
+  }
+
+  private static boolean sameBoot(Path folder) {
+    try {
+      String id = bootId();
+      return !id.equals("unknown") && id.equals(Files.readString(folder.resolve(LOCK),
+          StandardCharsets.UTF_8).trim());
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -2,6 +2,7 @@ package dev.berth.registry.referrers;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.berth.registry.oci.Descriptor;
 import dev.berth.registry.oci.Digest;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link ReferrersIndex} must do. An implementation's test says how to make one; after
- * each test the suite clears what it wrote and checks that nothing is left.
+ * What every {@link ReferrersIndex} must do. An implementation's test says how to make one. After
+ * each test the suite removes, one by one, every entry the index still lists and checks that none
+ * is left, before it clears the repositories for the next test.
  */
 public abstract class ReferrersIndexContract {
 
@@ -53,14 +55,27 @@ public abstract class ReferrersIndexContract {
   }
 
   @AfterEach
-  void leavesNothing() {
-    index.clear(REPO);
-    index.clear(OTHER);
-    List<String> left = new ArrayList<>();
-    index.forEach(REPO, (s, r) -> left.add(s + " " + r.digest()));
-    index.forEach(OTHER, (s, r) -> left.add(s + " " + r.digest()));
-    assertEquals(List.of(), left);
-    assertTrue(index.list(REPO, SUBJECT, null, null, 10).referrers().isEmpty());
+  void removesEveryEntryItLists() {
+    try {
+      for (RepositoryName repository : List.of(REPO, OTHER)) {
+        List<Digest[]> entries = new ArrayList<>();
+        index.forEach(repository, (s, r) -> entries.add(new Digest[] {s, r}));
+        for (Digest[] e : entries) {
+          index.remove(repository, e[0], e[1]);
+        }
+        for (Digest[] e : entries) {
+          assertEquals(List.of(), index.list(repository, e[0], null, null, 1000).referrers(),
+              "referrers of " + e[0] + " after removing each");
+        }
+        List<String> left = new ArrayList<>();
+        index.forEach(repository, (s, r) -> left.add(s + " " + r));
+        assertEquals(List.of(), left, "entries left in " + repository);
+      }
+      assertTrue(index.list(REPO, SUBJECT, null, null, 10).referrers().isEmpty());
+    } finally {
+      index.clear(REPO);
+      index.clear(OTHER);
+    }
   }
 
   @Test
@@ -155,7 +170,7 @@ public abstract class ReferrersIndexContract {
     assertEquals(List.of(referrer("three", "t")),
         index.list(OTHER, SUBJECT, null, null, 10).referrers());
     Map<Digest, Digest> seen = new HashMap<>();
-    index.forEach(REPO, (s, r) -> seen.put(r.digest(), s));
+    index.forEach(REPO, (s, r) -> seen.put(r, s));
     assertEquals(Map.of(d("one"), SUBJECT, d("two"), d("other subject")), seen);
     index.clear(REPO);
     assertEquals(List.of(), index.list(REPO, SUBJECT, null, null, 10).referrers());
@@ -199,9 +214,7 @@ public abstract class ReferrersIndexContract {
   @Test
   void anotherInstanceSeesChanges() throws Exception {
     ReferrersIndex other = secondInstance();
-    if (other == null) {
-      return;
-    }
+    assumeTrue(other != null, "this index lives in one process only");
     index.add(REPO, SUBJECT, referrer("a", "t"));
     assertEquals(1, other.list(REPO, SUBJECT, null, null, 10).referrers().size());
     other.add(REPO, SUBJECT, referrer("b", "t"));

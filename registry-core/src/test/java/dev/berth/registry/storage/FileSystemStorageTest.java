@@ -55,6 +55,30 @@ class FileSystemStorageTest extends StorageContract {
     }
   }
 
+  /**
+   * A process killed during this boot loses nothing the kernel accepted; one that died in another
+   * boot (the machine went down) may have lost unflushed writes, and the storage says so.
+   */
+  @Test
+  void anInstanceThatDiedInAnotherBootMeansUnflushedWritesMayBeLost() throws Exception {
+    String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).trim();
+    Path killedNow = Files.createDirectories(tempDir().resolve("killed-this-boot"));
+    Files.writeString(killedNow.resolve(TemporaryArea.LOCK), boot);
+    try (Storage next = FileSystemStorage.at(root, clock)) {
+      assertFalse(next.lostUnflushedWrites(), "a kill -9 loses no accepted write");
+    }
+    Path beforeReboot = Files.createDirectories(tempDir().resolve("died-in-another-boot"));
+    Files.writeString(beforeReboot.resolve(TemporaryArea.LOCK),
+        "00000000-0000-0000-0000-000000000000");
+    try (Storage next = FileSystemStorage.at(root, clock)) {
+      assertTrue(next.lostUnflushedWrites());
+      assertFalse(Files.exists(beforeReboot));
+    }
+    try (Storage again = FileSystemStorage.at(root, clock)) {
+      assertFalse(again.lostUnflushedWrites(), "once cleared, the next start is clean");
+    }
+  }
+
   @Test
   void temporaryFilesOfALiveInstanceInThisJvmStay() throws Exception {
     Path live;

@@ -8,7 +8,7 @@ import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.Registry;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
-import dev.berth.registry.referrers.DescriptorJson;
+import dev.berth.registry.oci.DescriptorJson;
 import dev.berth.registry.referrers.ReferrersPage;
 import java.io.IOException;
 import java.io.StringWriter;

@@ -169,12 +169,18 @@ class BlobApiTest extends HttpSuite {
     assertBody(other, CONTENT, digest);
   }
 
+  /**
+   * The OCI empty blob is a blob like any other (SPEC.md §7): absent until something links it; a
+   * manifest that names it without pushing it (the ORAS Java SDK's way) links it when accepted.
+   */
   @Test
-  void emptyBlobIsInEveryRepositoryWithoutBeingPushed() {
+  void emptyBlobIsServedOnceAnAcceptedManifestNamesIt() {
     byte[] empty = "{}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(404, client.get("/v2/never/pushed/blobs/" + EMPTY_DIGEST).status());
+    client.pushSmallImage("names/empty", "v1", "e");
 
-    Response get = client.get("/v2/never/pushed/blobs/" + EMPTY_DIGEST);
-    Response head = client.head("/v2/never/pushed/blobs/" + EMPTY_DIGEST);
+    Response get = client.get("/v2/names/empty/blobs/" + EMPTY_DIGEST);
+    Response head = client.head("/v2/names/empty/blobs/" + EMPTY_DIGEST);
 
     assertEquals(200, get.status(), get::toString);
     assertBody(get, empty, Digest.parse(EMPTY_DIGEST));
@@ -182,10 +188,13 @@ class BlobApiTest extends HttpSuite {
     assertEquals("2", head.header("Content-Length"));
     assertEquals(EMPTY_DIGEST, head.header("Docker-Content-Digest"));
     assertEquals(0, head.body().length);
+    assertEquals(404, client.head("/v2/never/pushed/blobs/" + EMPTY_DIGEST).status(),
+        "only the repository whose manifest named it");
   }
 
   @Test
   void emptyBlobServesRanges() {
+    client.pushSmallImage("any", "v1", "r");
     Response get = client.get("/v2/any/blobs/" + EMPTY_DIGEST, "Range", "bytes=1-");
 
     assertEquals(206, get.status(), get::toString);

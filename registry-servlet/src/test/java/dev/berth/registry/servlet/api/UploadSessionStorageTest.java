@@ -115,14 +115,22 @@ class UploadSessionStorageTest extends HttpSuite {
     assertEquals(0, server.registry().purgeUploads());
   }
 
+  /** A start removes the sessions that expired while the registry was down. */
   @Test
-  void registryWithATinyMaximumAgePurgesAnEarlierSession() throws Exception {
+  void aStartPurgesTheSessionsThatExpiredMeanwhile() throws Exception {
     String location = client.startUpload(REPO).header("Location");
     assertEquals(202, patch(location, 0, 5).status());
-    Thread.sleep(20);
-    restartWith(Registry.builder().filesystem(root).uploadMaxAge(Duration.ofMillis(1)).build());
+    String young = client.startUpload(REPO).header("Location");
+    clock.advance(Duration.ofMinutes(30));
+    String younger = client.startUpload(REPO).header("Location");
+    clock.advance(Duration.ofMinutes(45));
+    restartWith(Registry.builder().filesystem(root).clock(clock).uploadMaxAge(Duration.ofHours(1))
+        .build());
 
-    assertEquals(1, server.registry().purgeUploads());
+    assertEquals(2, server.registry().startReport().uploadsPurged());
+    assertEquals(0, server.registry().purgeUploads());
+    assertEquals(204, client.get(pathAndQuery(younger)).status());
+    assertErrors(client.get(pathAndQuery(young)), 404, "BLOB_UPLOAD_UNKNOWN");
 
     assertErrors(client.get(pathAndQuery(location)), 404, "BLOB_UPLOAD_UNKNOWN");
     assertTrue(Files.notExists(root.resolve("docker/registry/v2/repositories/" + REPO

@@ -51,7 +51,7 @@ class LargeSweepTest extends HttpSuite {
 
   @Override
   protected Registry newRegistry() {
-    storage = spy(FileSystemStorage.at(root));
+    storage = spy(FileSystemStorage.at(root, java.time.Clock.systemUTC(), false));
     return Registry.builder().storage(storage).build();
   }
 

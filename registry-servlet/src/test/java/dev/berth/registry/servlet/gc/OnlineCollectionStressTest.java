@@ -51,7 +51,7 @@ class OnlineCollectionStressTest extends HttpSuite {
 
   @Override
   protected Registry newRegistry() {
-    return Registry.builder().filesystem(root).build();
+    return Registry.builder().filesystem(root, false).build();
   }
 
   final List<byte[]> oldLayers = new ArrayList<>();
