@@ -40,10 +40,8 @@ final class Startup {
       Path r2Dir = Files.createDirectories(config.work.resolve("startup-r2-" + round));
       // A: java -jar berth.jar serve
       int port = Processes.freePort();
-      List<String> cmd = new ArrayList<>(List.of("java"));
-      cmd.addAll(config.berthJavaOpts);
-      cmd.addAll(List.of("-jar", config.jar.toString(), "serve", "--host", "127.0.0.1", "--port",
-          String.valueOf(port), "--storage", berthDir.toString()));
+      List<String> cmd = Processes.javaBerth(config, "serve", "--host", "127.0.0.1", "--port",
+          String.valueOf(port), "--storage", berthDir.toString());
       double b = timeToReady(cmd, port, config.work.resolve("startup-berth.log"));
       jar.berth.add(b);
       bench.pause();
