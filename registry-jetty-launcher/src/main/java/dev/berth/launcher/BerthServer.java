@@ -3,11 +3,12 @@ package dev.berth.launcher;
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.BerthServlet;
+import dev.berth.registry.servlet.config.HttpOptions;
 import java.net.URI;
+import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
-import org.eclipse.jetty.server.ForwardedRequestCustomizer;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -26,66 +27,72 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BerthServer implements AutoCloseable {
 
-  static {
-    // Jetty sizes its queue padding from the JVM's reference width, which it asks the platform
-    // MBean server for: that loads JMX, some 200 classes and a tenth of a second at start-up.
-    // The answer is known: compressed references (4 bytes, 16 per 64-byte cache line) below a
-    // 32 GiB heap. An explicit setting wins.
-    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
-      boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
-      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressed ? "16" : "8");
-    }
-  }
+  /** Connections that send nothing for this long are closed (headers or body alike). */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
   private final Server server;
   private final ServerConnector connector;
   private final Registry registry;
+  private final boolean ownsRegistry;
   private final String host;
 
-  private BerthServer(Server server, ServerConnector connector, Registry registry, String host) {
+  private BerthServer(Server server, ServerConnector connector, Registry registry,
+      boolean ownsRegistry, String host) {
     this.server = server;
     this.connector = connector;
     this.registry = registry;
+    this.ownsRegistry = ownsRegistry;
     this.host = host;
   }
 
-  /** An in-memory registry on 127.0.0.1 and an ephemeral port, started. */
+  /** An in-memory registry on 127.0.0.1 and an ephemeral port, started; closing discards it. */
   public static BerthServer startInMemory() {
-    return start(Registry.builder().inMemory().build(), "127.0.0.1", 0);
+    return start(Registry.builder().inMemory().build(), "127.0.0.1", 0, AccessController.ALLOW_ALL,
+        HttpOptions.defaults(), DEFAULT_IDLE_TIMEOUT, true);
   }
 
   /** Serves {@code registry} on {@code host:port} (port 0 picks a free one), started. */
   public static BerthServer start(Registry registry, String host, int port) {
-    return start(registry, host, port, AccessController.ALLOW_ALL, false);
+    return start(registry, host, port, AccessController.ALLOW_ALL, HttpOptions.defaults(),
+        DEFAULT_IDLE_TIMEOUT);
   }
 
   /**
-   * Serves {@code registry}, started.
+   * Serves {@code registry}, started. Closing the server leaves the registry open.
    *
    * @param access the access seam every request passes
-   * @param relativeUrls send {@code Location} headers as paths
+   * @param options how the servlet speaks HTTP (URLs, trusted proxies, minimum body rate)
+   * @param idleTimeout close connections that send nothing for this long
    */
   public static BerthServer start(Registry registry, String host, int port,
-      AccessController access, boolean relativeUrls) {
+      AccessController access, HttpOptions options, Duration idleTimeout) {
+    return start(registry, host, port, access, options, idleTimeout, false);
+  }
+
+  private static BerthServer start(Registry registry, String host, int port,
+      AccessController access, HttpOptions options, Duration idleTimeout, boolean ownsRegistry) {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("berth-http");
     Server server = new Server(threads);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
-    http.addCustomizer(new ForwardedRequestCustomizer());
-    // Let "/v2/a//b/..." reach the servlet, which answers NAME_INVALID as the spec wants, instead
-    // of Jetty's own HTML 400 for an empty path segment. Berth routes and validates paths itself.
-    http.setUriCompliance(UriCompliance.DEFAULT.with("berth",
-        UriCompliance.Violation.AMBIGUOUS_EMPTY_SEGMENT));
+    // Every path reaches the servlet, which routes and validates it itself: "/v2/a//b", "%2e%2e",
+    // "%2f", "%00" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a
+    // page of Jetty's. Forwarded headers are the servlet's business too (trusted proxies only).
+    http.setUriCompliance(UriCompliance.UNSAFE);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
+    connector.setIdleTimeout(idleTimeout.toMillis());
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
-    context.addServlet(new ServletHolder("berth", new BerthServlet(registry, access, relativeUrls)),
-        "/*");
+    ServletHolder holder = new ServletHolder("berth", new BerthServlet(registry, access, options));
+    holder.setAsyncSupported(true);
+    context.addServlet(holder, "/*");
+    context.setErrorHandler(new JsonErrorHandler());
+    server.setErrorHandler(new JsonErrorHandler());
     server.setHandler(context);
     server.setStopAtShutdown(false);
     try {
@@ -99,7 +106,7 @@ public final class BerthServer implements AutoCloseable {
       throw new IllegalStateException("cannot start Berth on " + host + ":" + port + ": "
           + e.getMessage(), e);
     }
-    return new BerthServer(server, connector, registry, host);
+    return new BerthServer(server, connector, registry, ownsRegistry, host);
   }
 
   /** The port the registry listens on (the chosen one when 0 was asked for). */
@@ -125,13 +132,20 @@ public final class BerthServer implements AutoCloseable {
     return registry;
   }
 
-  /** Stops serving; requests in flight are given a moment to finish. */
+  /**
+   * Stops serving; requests in flight are given a moment to finish. A registry this server made
+   * ({@link #startInMemory()}) is closed too.
+   */
   @Override
   public void close() {
     try {
       server.stop();
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop Berth", e);
+    } finally {
+      if (ownsRegistry) {
+        registry.close();
+      }
     }
   }
 }

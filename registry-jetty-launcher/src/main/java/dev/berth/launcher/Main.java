@@ -1,21 +1,23 @@
 package dev.berth.launcher;
 
-import dev.berth.registry.oci.Digest;
 import dev.berth.registry.Registry;
-import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.ReindexReport;
+import dev.berth.registry.StartReport;
+import dev.berth.registry.access.AccessController;
 import dev.berth.registry.gc.GcListener;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
-import dev.berth.registry.ReindexReport;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.servlet.Maintenance;
+import dev.berth.registry.servlet.config.HttpOptions;
+import dev.berth.registry.servlet.config.Settings;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code java -jar berth.jar [serve|gc|reindex] [flags]}: the standalone registry and its
@@ -45,6 +47,14 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    // Jetty sizes its queue padding from the JVM's reference width, which it asks the platform
+    // MBean server for: that loads JMX, some 200 classes and a tenth of a second at start-up. The
+    // answer is known (compressed references below a 32 GiB heap). Set here, where Berth owns the
+    // JVM, never by loading a class of the library; an explicit setting wins.
+    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
+      boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
+      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressed ? "16" : "8");
+    }
     int code = new Main(System.out, System.err).run(args, true);
     if (code != 0) {
       System.exit(code);
@@ -63,7 +73,7 @@ public final class Main {
       command = rest.remove(0);
     }
     if (rest.contains("--help") || rest.contains("-h") || command.equals("help")) {
-      out.println(USAGE + Settings.help());
+      out.println(USAGE + LauncherFlags.help());
       return 0;
     }
     try {
@@ -76,7 +86,10 @@ public final class Main {
     } catch (IllegalArgumentException e) {
       return usage(e.getMessage());
     } catch (Exception e) {
-      err.println("berth: " + e.getMessage());
+      // A failure the launcher did not foresee: say everything, not just a message that may be
+      // null ("berth: null" for a NullPointerException).
+      err.println("berth: " + e);
+      e.printStackTrace(err);
       return 1;
     }
   }
@@ -89,32 +102,26 @@ public final class Main {
 
   private int serve(List<String> args, boolean block) throws Exception {
     Settings settings = settings(args);
-    Registry registry = registry(settings);
-    if (!settings.get("storage.path").equals("memory") && !registry.referrersIndexBuilt()) {
-      ReindexReport report = registry.reindex();
-      out.println("berth: built the referrers index over existing data: " + report.entries()
-          + " referrers in " + report.repositories() + " repositories ("
-          + report.duration().toMillis() + " ms)");
+    HttpOptions httpOptions = settings.httpOptions();
+    Registry registry = settings.buildRegistry();
+    StartReport start = registry.startReport();
+    if (start.changesFinished() > 0) {
+      out.println("berth: finished " + start.changesFinished()
+          + " changes an earlier process left half done");
     }
-    BerthServer server = BerthServer.start(registry, settings.get("http.host"),
-        settings.integer("http.port"), dev.berth.registry.access.AccessController.ALLOW_ALL,
-        settings.bool("http.relativeUrls"));
-    ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "berth-maintenance");
-      t.setDaemon(true);
-      return t;
-    });
-    schedule(maintenance, settings.duration("uploads.purgeInterval"), () -> {
-      int purged = registry.purgeUploads();
-      if (purged > 0) {
-        out.println("berth: purged " + purged + " expired upload sessions");
-      }
-    });
-    GcOptions gcOptions = GcOptions.defaults()
-        .withGracePeriod(settings.duration("gc.gracePeriod"))
-        .withDeleteUntagged(settings.bool("gc.deleteUntagged"));
-    schedule(maintenance, settings.duration("gc.interval"),
-        () -> out.println("berth: gc: " + registry.collectGarbage(gcOptions).summary()));
+    start.reindexed().ifPresent(report -> out.println("berth: built the referrers index over"
+        + " existing data: " + report.entries() + " referrers in " + report.repositories()
+        + " repositories (" + report.duration().toMillis() + " ms)"));
+    BerthServer server;
+    try {
+      server = BerthServer.start(registry, settings.get("http.host"), settings.integer("http.port"),
+          AccessController.ALLOW_ALL, httpOptions, settings.duration("http.idleTimeout"));
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    Maintenance maintenance = Maintenance.start(registry, settings,
+        line -> out.println("berth: " + line));
     out.println("berth: listening on " + server.url() + " (storage: "
         + settings.get("storage.path") + ", port " + server.port() + ")");
     out.flush();
@@ -123,25 +130,13 @@ public final class Main {
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      maintenance.shutdownNow();
+      maintenance.close();
       server.close();
+      registry.close();
       stopped.countDown();
     }, "berth-shutdown"));
     stopped.await();
     return 0;
-  }
-
-  private void schedule(ScheduledExecutorService executor, Duration every, Runnable task) {
-    if (every.isZero()) {
-      return;
-    }
-    executor.scheduleWithFixedDelay(() -> {
-      try {
-        task.run();
-      } catch (RuntimeException e) {
-        err.println("berth: maintenance task failed: " + e);
-      }
-    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private int gc(List<String> args) {
@@ -159,7 +154,7 @@ public final class Main {
     }
     Settings settings = settings(args);
     requireDirectory(settings);
-    Registry registry = registry(settings);
+    Registry registry = settings.buildRegistry();
     String verb = dryRun ? "would remove" : "removed";
     GcReport report = registry.collectGarbage(new GcOptions(dryRun, deleteUntagged, grace,
         new GcListener() {
@@ -185,7 +180,10 @@ public final class Main {
   private int reindex(List<String> args) {
     Settings settings = settings(args);
     requireDirectory(settings);
-    ReindexReport report = registry(settings).reindex();
+    ReindexReport report;
+    try (Registry registry = settings.buildRegistry()) {
+      report = registry.reindex();
+    }
     out.println("berth: reindexed " + report.repositories() + " repositories, "
         + report.manifests() + " manifests: " + report.entries() + " referrers ("
         + report.fromFallbackTags() + " from fallback tags; " + report.added() + " added, "
@@ -214,10 +212,10 @@ public final class Main {
       if (eq > 0) {
         flag = arg.substring(0, eq);
         value = arg.substring(eq + 1);
-      } else if (!flag.equals("--config") && !Settings.isFlag(flag)) {
+      } else if (!flag.equals("--config") && !LauncherFlags.isFlag(flag)) {
         // Before looking for a value: "--bogus" last on the line is unknown, not valueless.
         throw new IllegalArgumentException("unknown flag " + flag);
-      } else if (Settings.isBooleanFlag(flag)
+      } else if (LauncherFlags.isBooleanFlag(flag)
           && (i + 1 >= args.size() || args.get(i + 1).startsWith("--"))) {
         value = "true";
       } else if (i + 1 < args.size()) {
@@ -230,28 +228,21 @@ public final class Main {
     for (String[] f : flags) {
       if (f[0].equals("--config")) {
         try {
-          settings.loadYaml(Path.of(f[1]));
+          LauncherFlags.loadYaml(settings, Path.of(f[1]));
         } catch (java.io.IOException e) {
           throw new IllegalArgumentException("cannot read config " + f[1] + ": " + e.getMessage());
         }
       }
     }
     for (String[] f : flags) {
-      if (!f[0].equals("--config") && !settings.applyFlag(f[0], f[1])) {
-        throw new IllegalArgumentException("unknown flag " + f[0]);
+      if (!f[0].equals("--config")) {
+        String key = Settings.flag(f[0]).orElseThrow(
+            () -> new IllegalArgumentException("unknown flag " + f[0])).name();
+        settings.set(key, f[1]);
       }
     }
+    settings.httpOptions();
+    settings.registryOptions();
     return settings;
-  }
-
-  static Registry registry(Settings settings) {
-    Registry.Builder builder = Registry.builder().options(settings.registryOptions());
-    String storage = settings.get("storage.path");
-    if (storage.equals("memory")) {
-      builder.inMemory();
-    } else {
-      builder.filesystem(Path.of(storage));
-    }
-    return builder.build();
   }
 }

@@ -31,7 +31,16 @@ public enum ErrorCode {
   /** A path that names no route: {@code UNSUPPORTED} in the body, 404 on the wire. */
   ROUTE_UNKNOWN("UNSUPPORTED", 404, "no such route"),
   /** A manifest body over the size limit: {@code MANIFEST_INVALID} in the body, 413 on the wire. */
-  MANIFEST_TOO_LARGE("MANIFEST_INVALID", 413, "manifest too large");
+  MANIFEST_TOO_LARGE("MANIFEST_INVALID", 413, "manifest too large"),
+  /** An upload body that arrived too slowly and was cut off: 408, what arrived of a chunk is kept. */
+  UPLOAD_TOO_SLOW("BLOB_UPLOAD_INVALID", 408, "the upload arrived too slowly"),
+  /** A manifest body that arrived too slowly and was cut off: 408. */
+  MANIFEST_TOO_SLOW("MANIFEST_INVALID", 408, "the manifest arrived too slowly"),
+  /**
+   * The storage has no room for a write: 507 Insufficient Storage, with distribution's
+   * {@code UNAVAILABLE} code; reads keep working.
+   */
+  STORAGE_FULL("UNAVAILABLE", 507, "the registry's storage is full");
 
   private final String code;
   private final int httpStatus;

@@ -144,7 +144,14 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     try {
       generation = storage.read(StoragePaths.referrersGeneration(repository, subject));
     } catch (ObjectNotFoundException e) {
-      return ReferrersPage.empty();
+      // No generation: no referrers, unless a writer was killed between its first entry and the
+      // generation. Then start one (unless another writer did meanwhile) and read again.
+      if (storage.list(StoragePaths.referrersEntries(repository, subject), null, 1).isEmpty()) {
+        return ReferrersPage.empty();
+      }
+      storage.writeIfAbsent(StoragePaths.referrersGeneration(repository, subject),
+          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+      return list(repository, subject, artifactType, after, limit);
     }
     Key key = new Key(repository, subject);
     Loaded current = loaded.getIfPresent(key);

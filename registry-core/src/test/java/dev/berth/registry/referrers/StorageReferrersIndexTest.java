@@ -57,4 +57,33 @@ class StorageReferrersIndexTest extends ReferrersIndexContract {
         secondInstance().list(REPO, SUBJECT, null, null, 10_000).referrers().size(),
         "the removed entry is gone and the new one is there");
   }
+
+  /** A writer killed between a subject's first entry and its generation loses nothing. */
+  @org.junit.jupiter.api.Test
+  void anEntryWithoutAGenerationIsListed() {
+    dev.berth.registry.oci.Descriptor first = referrer("first", "type/a");
+    storage.write(dev.berth.registry.layout.StoragePaths.referrersEntry(REPO, SUBJECT,
+        first.digest()), dev.berth.registry.oci.DescriptorJson.toBytes(first));
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(first),
+        secondInstance().list(REPO, SUBJECT, null, null, 10).referrers());
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(first),
+        index.list(REPO, SUBJECT, null, null, 10).referrers());
+  }
+
+  /** An entry a torn write left unreadable is skipped; a rebuild's add replaces it. */
+  @org.junit.jupiter.api.Test
+  void aCorruptEntryIsSkippedAndAnAddReplacesIt() {
+    dev.berth.registry.oci.Descriptor good = referrer("good", "type/a");
+    dev.berth.registry.oci.Descriptor torn = referrer("torn", "type/a");
+    index.addAll(REPO, SUBJECT, java.util.List.of(good, torn));
+    storage.write(dev.berth.registry.layout.StoragePaths.referrersEntry(REPO, SUBJECT,
+        torn.digest()), "{\"mediaType\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    storage.write(dev.berth.registry.layout.StoragePaths.referrersGeneration(REPO, SUBJECT),
+        "changed".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of(good),
+        secondInstance().list(REPO, SUBJECT, null, null, 10).referrers());
+    index.add(REPO, SUBJECT, torn);
+    org.junit.jupiter.api.Assertions.assertEquals(2,
+        secondInstance().list(REPO, SUBJECT, null, null, 10).referrers().size());
+  }
 }

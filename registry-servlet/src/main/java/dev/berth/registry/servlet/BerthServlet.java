@@ -1,54 +1,69 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
-import dev.berth.registry.oci.RegistryException;
-import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.access.AccessRequest;
 import dev.berth.registry.access.Action;
 import dev.berth.registry.access.Caller;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.servlet.config.HttpOptions;
+import dev.berth.registry.servlet.config.SettingKey;
+import dev.berth.registry.servlet.config.Settings;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
 /**
  * The whole HTTP surface of a Berth registry, as one servlet for any Jakarta Servlet 6 container.
- * Map it to {@code /*}; clients expect {@code /v2/} at the root of the host.
+ * Map it to {@code /*} (clients expect {@code /v2/} at the root of the host), or under a prefix
+ * ({@code /registry/*}) behind a proxy that strips it.
  *
  * <p>Every request is matched against the {@link Route} table, passes the {@link AccessController}
- * (who, repository, action) and only then reaches its handler. Errors become the distribution-spec
- * envelope in one place; anything unexpected is logged and answered with a generic 500.
+ * (who, repository, action) and only then reaches its handler. Bodies are read without holding a
+ * thread ({@link AsyncBody}). Errors become the distribution-spec envelope in one place
+ * ({@link Failures}); anything unexpected is logged and answered with a generic 500.
  *
  * <p>Programmatic use: {@code new BerthServlet(registry)}. In a {@code web.xml}, the no-argument
- * constructor reads the init parameters {@code storage} (a directory, or {@code memory}) and
- * {@code deletesEnabled}.
+ * constructor reads every setting of {@link Settings#KEYS} that applies to a servlet from the init
+ * params of the same name ({@code storage.path}, {@code deletes.enabled}, {@code gc.interval}, ...;
+ * the older names {@code storage}, {@code deletesEnabled} and {@code relativeUrls} are read too), or
+ * serves a {@link Registry} the application put in the servlet context under its class name.
  */
 public class BerthServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
 
+  /** Init params of earlier versions, and the settings they stand for. */
+  private static final Map<String, String> ALIASES = Map.of("storage", "storage.path",
+      "deletesEnabled", "deletes.enabled", "relativeUrls", "http.relativeUrls");
+
   private transient Registry registry;
   private transient AccessController access;
-  private boolean relativeUrls;
+  private transient HttpOptions options;
+  private transient Failures failures;
   private transient ManifestHandlers manifests;
   private transient BlobHandlers blobs;
   private transient UploadHandlers uploads;
   private transient ListingHandlers listings;
   private transient ReferrersHandlers referrers;
+  /** Set when {@link #init()} built the registry from init params: then the servlet owns it. */
+  private transient Maintenance maintenance;
 
   /** For containers that instantiate servlets themselves; configured in {@link #init()}. */
   public BerthServlet() {}
 
   public BerthServlet(Registry registry) {
-    this(registry, AccessController.ALLOW_ALL, false);
+    this(registry, AccessController.ALLOW_ALL, HttpOptions.defaults());
   }
 
   /**
@@ -56,13 +71,22 @@ public class BerthServlet extends HttpServlet {
    * @param relativeUrls send {@code Location} as a path instead of an absolute URL
    */
   public BerthServlet(Registry registry, AccessController access, boolean relativeUrls) {
-    setUp(registry, access, relativeUrls);
+    this(registry, access, HttpOptions.defaults().withRelativeUrls(relativeUrls));
   }
 
-  private void setUp(Registry registry, AccessController access, boolean relativeUrls) {
+  /**
+   * @param access the access seam every request passes
+   * @param options how the servlet speaks HTTP (URLs, trusted proxies, minimum body rate)
+   */
+  public BerthServlet(Registry registry, AccessController access, HttpOptions options) {
+    setUp(registry, access, options);
+  }
+
+  private void setUp(Registry registry, AccessController access, HttpOptions options) {
     this.registry = registry;
     this.access = access;
-    this.relativeUrls = relativeUrls;
+    this.options = options;
+    this.failures = new Failures(access);
     this.manifests = new ManifestHandlers(registry);
     this.blobs = new BlobHandlers(registry);
     this.uploads = new UploadHandlers(registry, access);
@@ -75,82 +99,98 @@ public class BerthServlet extends HttpServlet {
     if (registry != null) {
       return;
     }
+    Settings settings;
+    try {
+      settings = settingsFromInitParams();
+    } catch (IllegalArgumentException e) {
+      throw new ServletException("berth: " + e.getMessage(), e);
+    }
     Object shared = getServletContext().getAttribute(Registry.class.getName());
     if (shared instanceof Registry given) {
-      setUp(given, AccessController.ALLOW_ALL, false);
+      setUp(given, AccessController.ALLOW_ALL, settings.httpOptions());
       return;
     }
-    String storage = Optional.ofNullable(getInitParameter("storage")).orElse("memory");
-    Registry.Builder builder = Registry.builder();
-    if (storage.equals("memory")) {
-      builder.inMemory();
-    } else {
-      builder.filesystem(Path.of(storage));
+    Registry built = settings.buildRegistry();
+    setUp(built, AccessController.ALLOW_ALL, settings.httpOptions());
+    maintenance = Maintenance.start(built, settings,
+        line -> LOG.log(Level.INFO, "berth: " + line));
+  }
+
+  /** Every init param must be a setting that applies to a servlet, so typos do not pass. */
+  private Settings settingsFromInitParams() {
+    Settings settings = new Settings();
+    for (String name : Collections.list(getInitParameterNames())) {
+      String key = ALIASES.getOrDefault(name, name);
+      SettingKey known = Settings.key(key).filter(k -> k.scope() == SettingKey.Scope.SERVLET)
+          .orElseThrow(() -> new IllegalArgumentException("unknown init-param '" + name
+              + "'; the servlet reads: " + String.join(", ", servletKeys())));
+      settings.set(known.name(), getInitParameter(name));
     }
-    String deletes = getInitParameter("deletesEnabled");
-    if (deletes != null) {
-      builder.deletesEnabled(Boolean.parseBoolean(deletes));
+    return settings;
+  }
+
+  private static TreeSet<String> servletKeys() {
+    TreeSet<String> names = new TreeSet<>();
+    Settings.KEYS.stream().filter(k -> k.scope() == SettingKey.Scope.SERVLET)
+        .forEach(k -> names.add(k.name()));
+    return names;
+  }
+
+  /** Stops the schedule and closes the registry, when {@link #init()} built them. */
+  @Override
+  public void destroy() {
+    if (maintenance != null) {
+      maintenance.close();
+      registry.close();
     }
-    setUp(builder.build(), AccessController.ALLOW_ALL,
-        Boolean.parseBoolean(getInitParameter("relativeUrls")));
   }
 
   public Registry registry() {
     return registry;
   }
 
+  /** Headers every answer carries, errors included. */
+  static void commonHeaders(HttpServletResponse response) {
+    response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+    response.setHeader("X-Content-Type-Options", "nosniff");
+  }
+
   @Override
   protected void service(HttpServletRequest request, HttpServletResponse response)
       throws IOException {
-    response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
+    commonHeaders(response);
     String method = request.getMethod();
-    boolean head = "HEAD".equals(method);
-    Caller caller = new Caller(Optional.ofNullable(request.getUserPrincipal()).map(p -> p.getName()),
-        Optional.ofNullable(request.getHeader("Authorization")), request.getRemoteAddr());
-    AccessRequest accessRequest = null;
-    Route route = null;
-    java.util.Map<String, String> errorHeaders = new java.util.LinkedHashMap<>();
+    Route.Match match = null;
+    Exchange ex = null;
     try {
-      String path = PercentDecoding.decode(request.getRequestURI()
-          .substring(request.getContextPath().length()));
-      Route.Match match = Route.match(path);
+      String path = PercentDecoding.decode(Exchange.rawPath(request));
+      match = Route.match(path);
+      ex = new Exchange(request, response, match, options, failures);
       if (match == null) {
         throw new RegistryException(ErrorCode.ROUTE_UNKNOWN, "no route for " + method + " " + path);
       }
-      route = match.route();
-      Action action = route.action(method);
+      Action action = match.route().action(method);
       if (action == null) {
-        errorHeaders.put("Allow", String.join(", ", new TreeSet<>(match.route().methods())));
-        throw new RegistryException(ErrorCode.UNSUPPORTED, method + " is not supported on " + path);
+        throw new RegistryException(ErrorCode.UNSUPPORTED, method + " is not supported on "
+            + path);
       }
-      Exchange ex = new Exchange(request, response, match, relativeUrls);
+      Caller caller = new Caller(Optional.ofNullable(request.getUserPrincipal())
+          .map(p -> p.getName()), Optional.ofNullable(request.getHeader("Authorization")),
+          request.getRemoteAddr());
       Optional<RepositoryName> repository = ex.hasRepository()
           ? Optional.of(ex.repository()) : Optional.empty();
-      accessRequest = new AccessRequest(caller, repository, action);
-      access.authorize(accessRequest);
+      ex.accessRequest = new AccessRequest(caller, repository, action);
+      access.authorize(ex.accessRequest);
       dispatch(match.route(), method, ex, caller);
-    } catch (BlobHandlers.RangeNotSatisfiable e) {
-      errorHeaders.put("Content-Range", "bytes */" + e.size);
-      fail(request, response, e, head, errorHeaders);
-    } catch (RegistryException e) {
-      if (e.code() == ErrorCode.UNAUTHORIZED && accessRequest != null) {
-        access.challenge(accessRequest).ifPresent(c -> errorHeaders.put("WWW-Authenticate", c));
+    } catch (Throwable t) {
+      if (ex == null) {
+        ex = new Exchange(request, response, match, options, failures);
       }
-      if (e.httpStatus() == 405 && route != null && !errorHeaders.containsKey("Allow")) {
-        // A method the route has but the registry refuses (DELETE with deletes disabled): a 405
-        // must still list what the resource allows (RFC 9110 15.5.6).
-        TreeSet<String> allowed = new TreeSet<>(route.methods());
-        allowed.remove(method);
-        errorHeaders.put("Allow", String.join(", ", allowed));
+      try {
+        ex.fail(t);
+      } catch (Failures.CutConnection cut) {
+        throw new IOException("answer cut off: " + cut.getCause(), cut.getCause());
       }
-      fail(request, response, e, head, errorHeaders);
-    } catch (IOException e) {
-      // The client went away mid-transfer; nothing more can be sent.
-      LOG.log(Level.DEBUG, () -> method + " " + request.getRequestURI() + ": " + e);
-    } catch (RuntimeException e) {
-      LOG.log(Level.ERROR, method + " " + request.getRequestURI() + " failed", e);
-      fail(request, response, new RegistryException(ErrorCode.UNKNOWN,
-          "internal error; the registry's log has the details"), head, errorHeaders);
     }
   }
 
@@ -185,52 +225,6 @@ public class BerthServlet extends HttpServlet {
       case REFERRERS -> referrers.oci(ex);
       case ORAS_REFERRERS -> referrers.oras(ex);
       case ORAS_MANIFEST -> manifests.getOras(ex);
-    }
-  }
-
-  /** Replaces whatever a handler began with the error envelope and the given headers. */
-  private static void fail(HttpServletRequest request, HttpServletResponse response,
-      RegistryException e, boolean head, java.util.Map<String, String> headers)
-      throws IOException {
-    if (response.isCommitted()) {
-      return;
-    }
-    response.reset();
-    response.setHeader("Docker-Distribution-API-Version", "registry/2.0");
-    headers.forEach(response::setHeader);
-    if (!drainBody(request)) {
-      // A long body left unread: say the connection ends, so that no client reuses it.
-      response.setHeader("Connection", "close");
-    }
-    ErrorResponses.write(response, e, head);
-  }
-
-  private static final int DRAIN_LIMIT = 1024 * 1024;
-
-  /**
-   * Reads what is left of a refused request's body (up to 1 MiB), so that the connection stays
-   * usable: a container that closes a connection with unread bytes races a client that sends its
-   * next request on it.
-   *
-   * @return whether the body was read to its end
-   */
-  private static boolean drainBody(HttpServletRequest request) {
-    if (request.getContentLengthLong() == 0) {
-      return true;
-    }
-    try {
-      var in = request.getInputStream();
-      byte[] buffer = new byte[16 * 1024];
-      long drained = 0;
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        drained += n;
-        if (drained > DRAIN_LIMIT) {
-          return false;
-        }
-      }
-      return true;
-    } catch (IOException | IllegalStateException e) {
-      return false;
     }
   }
 }

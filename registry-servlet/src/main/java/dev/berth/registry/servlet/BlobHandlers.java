@@ -6,6 +6,7 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,13 +59,26 @@ final class BlobHandlers {
       byte[] buffer = new byte[BUFFER];
       long remaining = length;
       while (remaining > 0) {
-        int n = in.read(buffer, 0, (int) Math.min(buffer.length, remaining));
+        int n = readStored(in, buffer, (int) Math.min(buffer.length, remaining), digest);
         if (n < 0) {
-          throw new IOException("blob " + digest + " ended " + remaining + " bytes early");
+          throw new StorageException("stored blob " + digest + " ended " + remaining
+              + " bytes early (truncated storage?)");
         }
         out.write(buffer, 0, n);
         remaining -= n;
       }
+    }
+  }
+
+  /**
+   * Reads stored bytes. A failure here is the storage's, not the client's: it must be logged as an
+   * error and cut the connection, never pass as a client that went away.
+   */
+  private static int readStored(InputStream in, byte[] buffer, int length, Digest digest) {
+    try {
+      return in.read(buffer, 0, length);
+    } catch (IOException e) {
+      throw new StorageException("reading stored blob " + digest + " failed", e);
     }
   }
 

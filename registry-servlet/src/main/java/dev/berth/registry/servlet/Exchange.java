@@ -3,16 +3,18 @@ package dev.berth.registry.servlet;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.servlet.config.HttpOptions;
+import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
+import jakarta.servlet.http.MappingMatch;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** One request and its response, with the route's parameters and the helpers handlers share. */
@@ -22,17 +24,44 @@ final class Exchange {
   final HttpServletResponse response;
   final Route.Match match;
   final String method;
-  private final boolean relativeUrls;
+  final HttpOptions options;
+  private final String prefix;
+  private final Failures failures;
   private Map<String, List<String>> query;
   private RepositoryName repository;
+  /** Whether a handler began reading the body (so a failure must not read it again). */
+  boolean bodyStarted;
+  /** Whether the answer must close the connection (part of the body was left unread). */
+  boolean closeConnection;
+  /** The access question asked for this request, for the challenge of a 401. */
+  dev.berth.registry.access.AccessRequest accessRequest;
 
   Exchange(HttpServletRequest request, HttpServletResponse response, Route.Match match,
-      boolean relativeUrls) {
+      HttpOptions options, Failures failures) {
     this.request = request;
     this.response = response;
     this.match = match;
     this.method = request.getMethod();
-    this.relativeUrls = relativeUrls;
+    this.options = options;
+    this.prefix = prefix(request);
+    this.failures = failures;
+  }
+
+  /**
+   * What the servlet is mounted under: the context path, and the servlet path of a prefix mapping
+   * ({@code /registry} for {@code /registry/*}, as Spring Boot registers servlets).
+   */
+  static String prefix(HttpServletRequest request) {
+    HttpServletMapping mapping = request.getHttpServletMapping();
+    boolean pathMapping = mapping != null && mapping.getMappingMatch() == MappingMatch.PATH;
+    return request.getContextPath() + (pathMapping ? request.getServletPath() : "");
+  }
+
+  /** The request path below the mount point, still percent-encoded. */
+  static String rawPath(HttpServletRequest request) {
+    String uri = request.getRequestURI();
+    String prefix = prefix(request);
+    return uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
   }
 
   /** The repository named in the path. @throws RegistryException NAME_INVALID */
@@ -118,57 +147,53 @@ final class Exchange {
       return true;
     }
     String te = header("Transfer-Encoding");
-    return length < 0 && te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
-  }
-
-  InputStream body() throws IOException {
-    return request.getInputStream();
+    return length < 0 && te != null && te.toLowerCase(Locale.ROOT).contains("chunked");
   }
 
   /**
-   * Reads the body, at most {@code limit} bytes.
+   * Reads the body without holding a thread while it waits ({@link AsyncBody}), then runs
+   * {@code then} to answer. A body that breaks off or arrives too slowly is answered here, after
+   * {@code broken} has been told.
    *
-   * @throws RegistryException {@code tooLarge} when the body is longer
+   * @param sink receives the bytes as they arrive
+   * @param slow the error for a body cut off for arriving too slowly
+   * @param incomplete the error code for a body that broke off
    */
-  byte[] readBody(int limit, ErrorCode tooLarge, String what) throws IOException {
-    long declared = contentLength();
-    if (declared > limit) {
-      throw new RegistryException(tooLarge, what + " is " + declared + " bytes, over the limit of "
-          + limit);
+  void receive(AsyncBody.Sink sink, ErrorCode slow, ErrorCode incomplete, Runnable broken,
+      Step then) {
+    AsyncBody.start(this, sink, slow, incomplete, broken, then);
+  }
+
+  /** An answer that continues after the body arrived. */
+  interface Step {
+    void run() throws IOException;
+  }
+
+  /** Runs a step of an asynchronous exchange, answering its failure as any other. */
+  void run(Step step) {
+    try {
+      step.run();
+    } catch (Throwable t) {
+      fail(t);
     }
-    try (InputStream in = body()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
-      byte[] buffer = new byte[16 * 1024];
-      for (int n; (n = in.read(buffer)) >= 0; ) {
-        out.write(buffer, 0, n);
-        if (out.size() > limit) {
-          throw new RegistryException(tooLarge, what + " is over the limit of " + limit + " bytes");
-        }
-      }
-      return out.toByteArray();
-    }
+  }
+
+  void fail(Throwable t) {
+    failures.answer(this, t);
   }
 
   /** An absolute URL for a registry path, unless relative URLs are configured. */
   String url(String path) {
-    String full = request.getContextPath() + path;
-    if (relativeUrls) {
+    String full = prefix + path;
+    if (options.relativeUrls()) {
       return full;
     }
-    String scheme = request.getScheme();
-    int port = request.getServerPort();
-    boolean defaultPort = port <= 0 || ("http".equals(scheme) && port == 80)
-        || ("https".equals(scheme) && port == 443);
-    String host = request.getServerName();
-    if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
-      host = "[" + host + "]";
-    }
-    return scheme + "://" + host + (defaultPort ? "" : ":" + port) + full;
+    return Origin.of(request, options.trustedProxies()).base() + full;
   }
 
   /** A {@code Link: <...>; rel="next"} header (relative, as registry:2 sends it). */
   void linkNext(String pathAndQuery) {
-    response.setHeader("Link", "<" + request.getContextPath() + pathAndQuery + ">; rel=\"next\"");
+    response.setHeader("Link", "<" + prefix + pathAndQuery + ">; rel=\"next\"");
   }
 
   void status(int status) {

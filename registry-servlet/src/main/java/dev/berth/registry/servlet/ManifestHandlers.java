@@ -9,7 +9,9 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.oci.Tag;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 
 /** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */
 final class ManifestHandlers {
@@ -33,7 +35,14 @@ final class ManifestHandlers {
       ex.status(304);
       return;
     }
-    ex.send(200, manifest.mediaType(), manifest.bytes());
+    ex.response.setStatus(200);
+    ex.response.setContentType(manifest.mediaType());
+    ex.response.setContentLengthLong(manifest.size());
+    if (!ex.isHead()) {
+      try (OutputStream out = ex.response.getOutputStream()) {
+        manifest.writeTo(out);
+      }
+    }
   }
 
   void get(Exchange ex) throws IOException {
@@ -53,17 +62,38 @@ final class ManifestHandlers {
     get(ex, Digest.parse(ex.path("digest")));
   }
 
-  void put(Exchange ex) throws IOException {
+  /**
+   * PUT: the body is collected as it arrives (at most the size limit: 413 beyond it, at once), then
+   * verified and stored.
+   */
+  void put(Exchange ex) {
     RepositoryName repository = ex.repository();
     Reference reference = Reference.parse(ex.path("ref"));
-    byte[] body = ex.readBody(registry.options().maxManifestBytes(), ErrorCode.MANIFEST_TOO_LARGE,
-        "manifest");
-    PutManifestResult result = registry.manifests().put(repository, reference,
-        ex.header("Content-Type"), body);
-    ex.header("Location", ex.url(Paths.manifest(repository, result.digest())));
-    ex.header("Docker-Content-Digest", result.digest().toString());
-    result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
-    ex.sendEmpty(201);
+    int limit = registry.options().maxManifestBytes();
+    long declared = ex.contentLength();
+    if (declared > limit) {
+      throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is " + declared
+          + " bytes, over the limit of " + limit);
+    }
+    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+    ex.receive((bytes, offset, length) -> {
+      if (body.size() + length > limit) {
+        throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is over the limit of "
+            + limit + " bytes");
+      }
+      body.write(bytes, offset, length);
+    }, ErrorCode.MANIFEST_TOO_SLOW, ErrorCode.MANIFEST_INVALID, () -> { }, () -> {
+      if (declared >= 0 && body.size() != declared) {
+        throw new RegistryException(ErrorCode.MANIFEST_INVALID, "the manifest body has "
+            + body.size() + " bytes but Content-Length said " + declared);
+      }
+      PutManifestResult result = registry.manifests().put(repository, reference,
+          ex.header("Content-Type"), body.toByteArray());
+      ex.header("Location", ex.url(Paths.manifest(repository, result.digest())));
+      ex.header("Docker-Content-Digest", result.digest().toString());
+      result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
+      ex.sendEmpty(201);
+    });
   }
 
   void delete(Exchange ex) {

@@ -1,22 +1,25 @@
 package dev.berth.registry.servlet;
 
 import dev.berth.registry.BlobInfo;
-import dev.berth.registry.oci.ContentRange;
-import dev.berth.registry.oci.Digest;
-import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
-import dev.berth.registry.oci.RegistryException;
-import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.UploadBody;
 import dev.berth.registry.UploadStatus;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.access.AccessRequest;
 import dev.berth.registry.access.Action;
 import dev.berth.registry.access.Caller;
-import java.io.IOException;
-import java.io.InputStream;
+import dev.berth.registry.oci.ContentRange;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import java.util.Optional;
 
-/** {@code /v2/<name>/blobs/uploads/[<id>]}: sessions, chunks, monolithic pushes and mounts. */
+/**
+ * {@code /v2/<name>/blobs/uploads/[<id>]}: sessions, chunks, monolithic pushes and mounts. Bodies go
+ * into an {@link UploadBody} as they arrive ({@link Exchange#receive}); a chunk that breaks off or is
+ * cut off for arriving too slowly keeps what arrived, so the client resumes after it.
+ */
 final class UploadHandlers {
   private final Registry registry;
   private final AccessController access;
@@ -26,51 +29,57 @@ final class UploadHandlers {
     this.access = access;
   }
 
-  /** POST: a mount ({@code ?mount=&from=}), a whole blob ({@code ?digest=} and a body), or a session. */
-  void post(Exchange ex, Caller caller) throws IOException {
+  /**
+   * POST: a mount ({@code ?mount=} with or without {@code from}), a whole blob ({@code ?digest=}
+   * and a body), or a new session.
+   */
+  void post(Exchange ex, Caller caller) {
     RepositoryName repository = ex.repository();
     String mount = ex.query("mount");
     if (mount != null) {
       Digest digest = Digest.parse(mount);
       String from = ex.query("from");
+      Optional<BlobInfo> mounted;
       if (from != null && !from.isEmpty()) {
         RepositoryName source = RepositoryName.parse(from);
-        if (mayPull(caller, source)) {
-          Optional<BlobInfo> mounted = registry.uploads().mount(repository, digest, source);
-          if (mounted.isPresent()) {
-            created(ex, repository, digest);
-            return;
-          }
-        }
+        mounted = mayPull(caller, source)
+            ? registry.uploads().mount(repository, digest, source) : Optional.empty();
+      } else {
+        // OCI 1.1: without from, the registry may mount from any repository the caller may read.
+        mounted = registry.uploads().mountFromAny(repository, digest,
+            candidate -> mayPull(caller, candidate));
+      }
+      if (mounted.isPresent()) {
+        created(ex, repository, digest);
+        return;
       }
     }
     String digestParam = ex.query("digest");
     if (digestParam != null && ex.hasBody()) {
       Digest digest = Digest.parse(digestParam);
-      try (InputStream body = ex.body()) {
-        registry.uploads().putWhole(repository, digest, body, ex.contentLength());
-      }
-      created(ex, repository, digest);
+      UploadBody<BlobInfo> body = registry.uploads().receiveWhole(repository, digest,
+          ex.contentLength());
+      receive(ex, body, () -> {
+        body.finish();
+        created(ex, repository, digest);
+      });
       return;
     }
     answer(ex, registry.uploads().start(repository), 202);
   }
 
-  void patch(Exchange ex) throws IOException {
-    ContentRange range = contentRange(ex);
-    UploadStatus status;
-    try (InputStream body = ex.body()) {
-      status = registry.uploads().append(ex.repository(), ex.path("id"), body, range,
-          ex.contentLength());
-    }
-    answer(ex, status, 202);
+  void patch(Exchange ex) {
+    UploadBody<UploadStatus> body = registry.uploads().receiveChunk(ex.repository(), ex.path("id"),
+        contentRange(ex), ex.contentLength());
+    receive(ex, body, () -> answer(ex, body.finish(), 202));
   }
 
   void status(Exchange ex) {
     answer(ex, registry.uploads().status(ex.repository(), ex.path("id")), 204);
   }
 
-  void put(Exchange ex) throws IOException {
+  /** The closing PUT: an optional last chunk in the body, then the whole is verified. */
+  void put(Exchange ex) {
     String digestParam = ex.query("digest");
     if (digestParam == null || digestParam.isEmpty()) {
       throw new RegistryException(ErrorCode.DIGEST_INVALID,
@@ -78,16 +87,33 @@ final class UploadHandlers {
     }
     Digest digest = Digest.parse(digestParam);
     RepositoryName repository = ex.repository();
-    try (InputStream body = ex.hasBody() ? ex.body() : null) {
-      registry.uploads().complete(repository, ex.path("id"), digest, body,
-          ex.hasBody() ? contentRange(ex) : null, ex.hasBody() ? ex.contentLength() : 0);
+    String id = ex.path("id");
+    if (!ex.hasBody()) {
+      registry.uploads().complete(repository, id, digest);
+      created(ex, repository, digest);
+      return;
     }
-    created(ex, repository, digest);
+    UploadBody<UploadStatus> body = registry.uploads().receiveChunk(repository, id,
+        contentRange(ex), ex.contentLength());
+    receive(ex, body, () -> {
+      body.finish();
+      registry.uploads().complete(repository, id, digest);
+      created(ex, repository, digest);
+    });
   }
 
   void cancel(Exchange ex) {
     registry.uploads().cancel(ex.repository(), ex.path("id"));
     ex.sendEmpty(204);
+  }
+
+  private static void receive(Exchange ex, UploadBody<?> body, Exchange.Step then) {
+    ex.receive(body::write, ErrorCode.UPLOAD_TOO_SLOW, ErrorCode.BLOB_UPLOAD_INVALID, body::abort,
+        () -> {
+          try (body) {
+            then.run();
+          }
+        });
   }
 
   /** The chunk's {@code Content-Range}, or null for a streamed chunk. */

@@ -239,4 +239,24 @@ class AccessSeamTest extends HttpSuite {
     assertEquals(202, mount.status(), mount::toString);
     assertHeadError(client.head("/v2/mine/app/blobs/" + digest), 404);
   }
+
+  /**
+   * A mount without {@code from} looks for the blob only in repositories the caller may read: one
+   * it may not read reveals nothing (a session, not a mount).
+   */
+  @Test
+  void anonymousMountOnlyFindsBlobsTheCallerMayRead() {
+    Digest digest = client.pushBlob("secret/app", "hidden".getBytes(StandardCharsets.UTF_8));
+    policy = deny(Action.PULL, "secret/");
+
+    Response refused = client.post("/v2/mine/app/blobs/uploads/?mount=" + digest, null);
+    assertEquals(202, refused.status(), refused::toString);
+    assertHeadError(client.head("/v2/mine/app/blobs/" + digest), 404);
+
+    policy = AccessController.ALLOW_ALL;
+    client.pushBlob("public/app", "hidden".getBytes(StandardCharsets.UTF_8));
+    policy = deny(Action.PULL, "secret/");
+    Response mounted = client.post("/v2/mine/app/blobs/uploads/?mount=" + digest, null);
+    assertEquals(201, mounted.status(), mounted::toString);
+  }
 }

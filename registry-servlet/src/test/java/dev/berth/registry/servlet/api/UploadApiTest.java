@@ -339,8 +339,20 @@ class UploadApiTest extends HttpSuite {
   }
 
   @Test
-  void mountWithoutFromOpensASession() {
+  void mountWithoutFromMountsFromARepositoryThatHasTheBlob() {
     Digest digest = client.pushBlob("uploads/source", BLOB);
+
+    Response mount = client.post(withQuery(uploads(), "mount=" + digest), null);
+
+    assertEquals(201, mount.status(), mount::toString);
+    assertEquals("/v2/" + REPO + "/blobs/" + digest, java.net.URI.create(mount.header("Location"))
+        .getPath());
+    assertEquals(200, client.head("/v2/" + REPO + "/blobs/" + digest).status());
+  }
+
+  @Test
+  void mountWithoutFromOfAnUnknownBlobOpensASession() {
+    Digest digest = Digest.sha256(bytes("nowhere"));
 
     Response mount = client.post(withQuery(uploads(), "mount=" + digest), null);
 

@@ -30,7 +30,7 @@ public final class TomcatTestServer implements TestServer {
     tomcat.getService().addConnector(connector);
     tomcat.setConnector(connector);
     Context context = tomcat.addContext("", base.toString());
-    Tomcat.addServlet(context, "berth", new BerthServlet(registry));
+    Tomcat.addServlet(context, "berth", new BerthServlet(registry)).setAsyncSupported(true);
     context.addServletMappingDecoded("/*", "berth");
     tomcat.start();
   }

@@ -1,0 +1,68 @@
+package dev.berth.registry.servlet;
+
+import dev.berth.registry.Registry;
+import dev.berth.registry.gc.GcOptions;
+import dev.berth.registry.servlet.config.Settings;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The scheduled work of a serving registry: purging expired uploads ({@code uploads.purgeInterval})
+ * and collecting garbage ({@code gc.interval}), on one daemon thread. The launcher and a servlet
+ * container that builds its registry from init params run the same schedule.
+ */
+public final class Maintenance implements AutoCloseable {
+
+  private final ScheduledExecutorService executor;
+
+  private Maintenance(ScheduledExecutorService executor) {
+    this.executor = executor;
+  }
+
+  /**
+   * Starts the schedule the settings ask for.
+   *
+   * @param report told what each run did, one line each (the library prints nothing itself)
+   */
+  public static Maintenance start(Registry registry, Settings settings, Consumer<String> report) {
+    ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "berth-maintenance");
+      t.setDaemon(true);
+      return t;
+    });
+    schedule(executor, settings.duration("uploads.purgeInterval"), report, () -> {
+      int purged = registry.purgeUploads();
+      if (purged > 0) {
+        report.accept("purged " + purged + " expired upload sessions");
+      }
+    });
+    GcOptions gc = GcOptions.defaults()
+        .withGracePeriod(settings.duration("gc.gracePeriod"))
+        .withDeleteUntagged(settings.bool("gc.deleteUntagged"));
+    schedule(executor, settings.duration("gc.interval"), report,
+        () -> report.accept("gc: " + registry.collectGarbage(gc).summary()));
+    return new Maintenance(executor);
+  }
+
+  private static void schedule(ScheduledExecutorService executor, Duration every,
+      Consumer<String> report, Runnable task) {
+    if (every.isZero()) {
+      return;
+    }
+    executor.scheduleWithFixedDelay(() -> {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        report.accept("maintenance task failed: " + e);
+      }
+    }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+  }
+}
