@@ -6,24 +6,18 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.function.Consumer;
 
 /**
@@ -285,50 +279,8 @@ public final class FileSystemStorage implements Storage {
 
   @Override
   public List<String> list(String directory, String startAfter, int limit) {
-    Path dir = resolve(directory);
-    // java.io.File.list returns plain names: no Path object per entry, which matters for folders
-    // of 10,000 tags or blobs. It answers null for a missing folder and for an I/O error alike.
-    String[] names = dir.toFile().list();
-    if (names == null) {
-      // Missing, not a folder, removed meanwhile, or an I/O error: ask again in a way that says.
-      names = listWithErrors(dir, directory);
-    }
-    List<String> result = new ArrayList<>(names.length);
-    for (String name : names) {
-      if (directory.isEmpty() && name.equals(TEMP_DIR)) {
-        continue;
-      }
-      if (startAfter == null || name.compareTo(startAfter) > 0) {
-        result.add(name);
-      }
-    }
-    if (result.size() > limit && limit < 1024) {
-      // A short page out of a long folder: select the smallest names instead of sorting all.
-      PriorityQueue<String> largestKept = new PriorityQueue<>(Comparator.reverseOrder());
-      for (String name : result) {
-        largestKept.add(name);
-        if (largestKept.size() > limit) {
-          largestKept.poll();
-        }
-      }
-      result = new ArrayList<>(largestKept);
-    }
-    Collections.sort(result);
-    return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;
-  }
-
-  private static String[] listWithErrors(Path dir, String directory) {
-    List<String> names = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-      for (Path entry : entries) {
-        names.add(entry.getFileName().toString());
-      }
-    } catch (NoSuchFileException | NotDirectoryException e) {
-      return new String[0];
-    } catch (IOException e) {
-      throw new StorageException("list " + directory, e);
-    }
-    return names.toArray(String[]::new);
+    return LocalDisk.list(resolve(directory), directory, directory.isEmpty() ? TEMP_DIR : null,
+        startAfter, limit);
   }
 
   @Override

@@ -13,8 +13,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.DirectoryStream;
+import java.nio.file.NotDirectoryException;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
+import java.util.PriorityQueue;
 
 /**
  * The file-system steps {@link FileSystemStorage} is made of: putting a finished temporary file in
@@ -106,6 +111,53 @@ final class LocalDisk {
     for (int i = created.size() - 1; i >= 0; i--) {
       syncDirectory(created.get(i).getParent());
     }
+  }
+
+  /**
+   * The names in {@code dir} after {@code startAfter}, sorted, at most {@code limit}, without
+   * {@code skip}; a missing folder lists as empty.
+   */
+  static List<String> list(Path dir, String directory, String skip, String startAfter, int limit) {
+    // java.io.File.list returns plain names: no Path object per entry, which matters for folders
+    // of 10,000 tags or blobs. It answers null for a missing folder and for an I/O error alike.
+    String[] names = dir.toFile().list();
+    if (names == null) {
+      // Missing, not a folder, removed meanwhile, or an I/O error: ask again in a way that says.
+      names = listWithErrors(dir, directory);
+    }
+    List<String> result = new ArrayList<>(names.length);
+    for (String name : names) {
+      if (!name.equals(skip) && (startAfter == null || name.compareTo(startAfter) > 0)) {
+        result.add(name);
+      }
+    }
+    if (result.size() > limit && limit < 1024) {
+      // A short page out of a long folder: select the smallest names instead of sorting all.
+      PriorityQueue<String> largestKept = new PriorityQueue<>(Comparator.reverseOrder());
+      for (String name : result) {
+        largestKept.add(name);
+        if (largestKept.size() > limit) {
+          largestKept.poll();
+        }
+      }
+      result = new ArrayList<>(largestKept);
+    }
+    Collections.sort(result);
+    return result.size() > limit ? List.copyOf(result.subList(0, limit)) : result;
+  }
+
+  private static String[] listWithErrors(Path dir, String directory) {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        names.add(entry.getFileName().toString());
+      }
+    } catch (NoSuchFileException | NotDirectoryException e) {
+      return new String[0];
+    } catch (IOException e) {
+      throw new StorageException("list " + directory, e);
+    }
+    return names.toArray(String[]::new);
   }
 
   /** The operating system's reason for a failure ("Permission denied"), else its message. */
