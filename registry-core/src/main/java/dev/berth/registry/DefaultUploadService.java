@@ -270,12 +270,12 @@ final class DefaultUploadService implements UploadService {
     fence.write(() -> {
       keeper.keepOrCreate(digest, target -> {
         try {
+          // A move or a new object: either way stamped with the clock's now (Storage#move).
           received.place(parts, target);
         } catch (ObjectNotFoundException e) {
           throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
               "upload " + id + " was completed or cancelled concurrently");
         }
-        storage.touch(target);
       }, StoragePaths.layerLink(repository, digest));
       return null;
     });

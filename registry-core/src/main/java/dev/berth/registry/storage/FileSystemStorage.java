@@ -245,6 +245,7 @@ public final class FileSystemStorage implements Storage {
       throw new ObjectNotFoundException(source);
     }
     try {
+      stamp(from);
       LocalDisk.moveIntoPlace(from, to, durable);
     } catch (NoSuchFileException e) {
       if (!Files.exists(from)) {

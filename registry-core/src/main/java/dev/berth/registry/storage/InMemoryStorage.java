@@ -132,7 +132,7 @@ public final class InMemoryStorage implements Storage {
     if (blob == null) {
       throw new ObjectNotFoundException(source);
     }
-    objects.put(target, blob);
+    objects.put(target, new Blob(blob.bytes, clock.instant()));
     objects.remove(source, blob);
   }
 

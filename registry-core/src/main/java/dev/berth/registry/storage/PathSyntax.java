@@ -1,10 +1,17 @@
 package dev.berth.registry.storage;
 
-/** Checks storage paths: relative, {@code /}-separated, no empty, {@code .} or {@code ..} segments. */
-final class PathSyntax {
+/**
+ * The one rule for storage paths: relative, {@code /}-separated, no empty, {@code .} or {@code ..}
+ * segments, no backslash or NUL. Every {@link Storage} implementation checks paths with it.
+ */
+public final class PathSyntax {
   private PathSyntax() {}
 
-  static String check(String path) {
+  /**
+   * @return {@code path}
+   * @throws IllegalArgumentException when it breaks the rule
+   */
+  public static String check(String path) {
     if (path == null) {
       throw new IllegalArgumentException("null storage path");
     }

@@ -86,8 +86,9 @@ public interface Storage extends AutoCloseable {
   StorageWriter writer(String path);
 
   /**
-   * Moves an object, replacing the target. The target appears atomically; on stores without rename
-   * this is a copy followed by a delete of the source.
+   * Moves an object, replacing the target. The target appears atomically, with the clock's now as
+   * its modification time (a move makes something new, which age-based collection must spare); on
+   * stores without rename this is a copy followed by a delete of the source.
    *
    * @throws ObjectNotFoundException when the source is missing
    */

@@ -56,6 +56,9 @@ public abstract class StorageContract {
 
   @AfterEach
   void nothingLeftBehind() throws Exception {
+    if (storage == null) {
+      return;
+    }
     List<String> names = storage.list("");
     List<String> objects = new ArrayList<>();
     storage.walk("", e -> objects.add(e.path()));
@@ -274,6 +277,15 @@ public abstract class StorageContract {
     storage.walk("m", e -> walked.add(e.modified()));
     assertEquals(List.of(written, written, written), walked);
     storage.delete("m");
+  }
+
+  @Test
+  void aMovedObjectIsStampedWithTheClocksNow() {
+    storage.write("mv/from", utf8("x"));
+    clock.advance(Duration.ofHours(3));
+    storage.move("mv/from", "mv/to");
+    assertEquals(clock.instant(), storage.stat("mv/to").orElseThrow().modified());
+    storage.delete("mv");
   }
 
   @Test

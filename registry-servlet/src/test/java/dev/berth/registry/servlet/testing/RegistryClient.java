@@ -180,7 +180,12 @@ public final class RegistryClient {
   }
 
   public Response putManifest(String repository, String reference, String mediaType, byte[] body) {
-    return put("/v2/" + repository + "/manifests/" + reference, body, "Content-Type", mediaType);
+    return putManifestAt("/v2/" + repository + "/manifests/" + reference, mediaType, body);
+  }
+
+  /** A manifest PUT to a path of the caller's choosing (a registry mounted under a prefix). */
+  public Response putManifestAt(String path, String mediaType, byte[] body) {
+    return put(path, body, "Content-Type", mediaType);
   }
 
   /** Pushes fixture 1 (umoci's OCI image: layer, config, manifest) under {@code tag}. */
