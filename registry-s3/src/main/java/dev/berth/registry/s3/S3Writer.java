@@ -2,9 +2,7 @@ package dev.berth.registry.s3;
 
 import dev.berth.registry.storage.StorageException;
 import dev.berth.registry.storage.StorageWriter;
-import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.Lock;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,15 +14,14 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
  * Streams one object into an S3 store. Bytes are buffered up to the part size; an object that
  * fits goes up in one PUT at commit, a larger one as a multipart upload whose parts are sent as the
  * buffer fills and which completes at commit. Nothing is visible at the key before that; cancel
- * (or close without commit) aborts the upload. Memory: one buffer of at most the part size, grown
- * as bytes come, so that the many small writers (links, markers) stay small.
+ * (or close without commit) aborts the upload. Memory: one {@link PartBuffer}, at most the part
+ * size, grown as bytes come, so that the many small writers (links, markers) stay small.
  *
  * <p>The modification time of a multipart object is stamped when its upload is created (when the
  * first part is full), since CompleteMultipartUpload cannot set metadata: earlier than the commit
  * by the time the upload took.
  */
 final class S3Writer extends StorageWriter {
-  private static final int FIRST_BUFFER = 64 * 1024;
   private static final int MAX_PARTS = 10_000;
 
   private final S3Storage storage;
@@ -33,8 +30,7 @@ final class S3Writer extends StorageWriter {
   private final String path;
   private final String key;
   private final int partSize;
-  private byte[] buffer = new byte[0];
-  private int filled;
+  private PartBuffer buffer;
   private long size;
   private String uploadId;
   private final List<CompletedPart> parts = new ArrayList<>();
@@ -48,6 +44,7 @@ final class S3Writer extends StorageWriter {
     this.path = path;
     this.key = key;
     this.partSize = partSize;
+    this.buffer = new PartBuffer(partSize);
   }
 
   @Override
@@ -62,28 +59,14 @@ final class S3Writer extends StorageWriter {
     }
     java.util.Objects.checkFromIndexSize(off, len, b.length);
     while (len > 0) {
-      if (filled == partSize) {
+      if (buffer.full()) {
         sendPart();
       }
-      ensureRoom(Math.min(len, partSize - filled));
-      int n = Math.min(len, buffer.length - filled);
-      System.arraycopy(b, off, buffer, filled, n);
-      filled += n;
+      int n = buffer.add(b, off, len);
       size += n;
       off += n;
       len -= n;
     }
-  }
-
-  private void ensureRoom(int wanted) {
-    if (buffer.length - filled >= wanted) {
-      return;
-    }
-    int capacity = Math.max(FIRST_BUFFER, buffer.length);
-    while (capacity - filled < wanted) {
-      capacity = (int) Math.min(partSize, capacity * 2L);
-    }
-    buffer = Arrays.copyOf(buffer, capacity);
   }
 
   @Override
@@ -108,11 +91,11 @@ final class S3Writer extends StorageWriter {
     done = true;
     try {
       if (uploadId == null) {
-        RequestBody body = body(buffer, filled);
+        RequestBody body = buffer.body();
         return ifAbsent ? storage.createIfAbsent(key, "commit " + path, body)
             : storage.put(key, "commit " + path, body);
       }
-      if (filled > 0) {
+      if (buffer.size() > 0) {
         sendPart();
       }
       if (!ifAbsent) {
@@ -172,19 +155,13 @@ final class S3Writer extends StorageWriter {
       }
       int number = parts.size() + 1;
       String etag = s3.uploadPart(b -> b.bucket(bucket).key(key).uploadId(uploadId)
-          .partNumber(number).contentLength((long) filled), body(buffer, filled)).eTag();
+          .partNumber(number), buffer.body()).eTag();
       parts.add(CompletedPart.builder().partNumber(number).eTag(etag).build());
-      filled = 0;
+      buffer.clear();
     } catch (SdkException e) {
       cancel();
       throw S3Failures.of("write " + path, e);
     }
-  }
-
-  /** A body over the buffer without copying it; re-readable, for the signer and for retries. */
-  private static RequestBody body(byte[] bytes, int length) {
-    return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(bytes, 0, length),
-        length, "application/octet-stream");
   }
 
   @Override
