@@ -249,6 +249,41 @@ abstract class S3StorageBehaviour {
     assertEquals(List.of("1"), log.all().get(1).query().get("max-keys"));
   }
 
+  /** More than one page (1,000 keys) everywhere: listing, walking, deleting in batches. */
+  @Test
+  void listsWalksAndDeletesPastOnePage() throws Exception {
+    S3Storage storage = open(s -> s);
+    int count = S3Listing.PAGE + 5;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> writes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        String path = String.format("many/%04d", i);
+        writes.add(pool.submit(() -> storage.write(path, utf8("x"))));
+      }
+      for (Future<?> write : writes) {
+        write.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    log.clear();
+    List<String> names = storage.list("many");
+    assertEquals(count, names.size());
+    assertEquals("0000", names.get(0));
+    assertEquals(String.format("%04d", count - 1), names.get(count - 1));
+    assertEquals(2, log.count("ListObjectsV2"));
+    log.clear();
+    List<String> walked = new ArrayList<>();
+    storage.walk("many", e -> walked.add(e.path()));
+    assertEquals(count, walked.size());
+    assertEquals(2, log.count("ListObjectsV2"));
+    log.clear();
+    assertTrue(storage.delete("many"));
+    assertEquals(2, log.count("DeleteObjects"));
+    assertTrue(storage.stat("many").isEmpty());
+  }
+
   @Test
   void walkTakesTimesFromTheListingWhenTheClocksAgree() {
     S3Storage storage = open(s -> s);
