@@ -8,10 +8,20 @@ import dev.berth.registry.storage.StorageFullException;
 import dev.berth.registry.storage.StorageWriter;
 import java.time.Clock;
 import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
 
 class S3StorageBehaviourOnCephTest extends S3StorageBehaviour {
+  /**
+   * Starts (or finds) the gateway once, before any test: without Ceph the class is skipped (or
+   * fails under BERTH_REQUIRE_PROGRAMS=1) as a whole, before the contract's per-test hooks run.
+   */
+  @BeforeAll
+  static void gateway() {
+    CephGateway.server();
+  }
+
   @Override
   S3Server server() {
     return CephGateway.server();
