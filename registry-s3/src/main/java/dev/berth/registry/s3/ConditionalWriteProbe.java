@@ -15,7 +15,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * know it answers 400 or 501. Seven requests, once; the probe object is deleted after.
  */
 final class ConditionalWriteProbe {
-  private static final byte[] BODY = "berth conditional-write probe".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BODY =
+      "berth conditional-write probe".getBytes(StandardCharsets.UTF_8);
 
   private final S3Client s3;
   private final String bucket;
