@@ -1,0 +1,157 @@
+package dev.berth.registry.s3;
+
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * Where and how {@link S3Storage} keeps its objects.
+ *
+ * @param endpoint the store's URL ({@code http://127.0.0.1:7480} for a Ceph gateway), or null for
+ *     AWS S3 itself (the region decides the host)
+ * @param region the signing region; stores other than AWS accept {@code us-east-1}
+ * @param bucket the bucket, which must exist
+ * @param rootPrefix the key prefix every storage path goes under, without leading or trailing
+ *     {@code /}; empty for the whole bucket. Berth's paths already start with registry:2's
+ *     {@code docker/registry/v2/}, so a registry:2 {@code rootdirectory} of {@code /a/b} is the
+ *     prefix {@code a/b} here.
+ * @param credentials how requests are signed
+ * @param pathStyle {@code http://host/bucket/key} rather than {@code http://bucket.host/key}; most
+ *     self-hosted stores want it
+ * @param partSize bytes buffered per part of a streamed object, between {@link #MIN_PART_SIZE}
+ *     and {@link #MAX_PART_SIZE}: the memory one open writer may hold, and the size above which an
+ *     object is sent as a multipart upload (at most 10,000 parts, so 16 MiB parts allow 160 GiB)
+ * @param requestChecksums when the client adds checksums to what it sends
+ * @param responseChecksums when the client checks checksums of what it receives
+ * @param conditionalWrites whether to use {@code If-None-Match: *} when the store supports it
+ *     (detected at start), or never (then creates are checked within this instance only)
+ */
+public record S3Config(URI endpoint, String region, String bucket, String rootPrefix,
+    S3Credentials credentials, boolean pathStyle, int partSize, ChecksumMode requestChecksums,
+    ChecksumMode responseChecksums, boolean conditionalWrites) {
+
+  /** S3's smallest part (all but the last part of a multipart upload must be this large). */
+  public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
+  /** The largest buffer Berth allows for one part. */
+  public static final int MAX_PART_SIZE = 1024 * 1024 * 1024;
+  public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+  public static final String DEFAULT_REGION = "us-east-1";
+
+  public S3Config {
+    if (bucket == null || bucket.isEmpty()) {
+      throw new IllegalArgumentException("an S3 bucket must be named");
+    }
+    if (region == null || region.isEmpty()) {
+      throw new IllegalArgumentException("an S3 region must be named (us-east-1 for most stores)");
+    }
+    rootPrefix = normalizePrefix(rootPrefix);
+    Objects.requireNonNull(credentials, "credentials");
+    Objects.requireNonNull(requestChecksums, "requestChecksums");
+    Objects.requireNonNull(responseChecksums, "responseChecksums");
+    if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
+      throw new IllegalArgumentException("S3 part size " + partSize + " is outside "
+          + MIN_PART_SIZE + ".." + MAX_PART_SIZE + " bytes");
+    }
+    if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
+      throw new IllegalArgumentException("S3 endpoint " + endpoint + " is not an absolute URL");
+    }
+  }
+
+  /** A configuration with defaults for everything but the bucket. */
+  public static Builder builder(String bucket) {
+    return new Builder(bucket);
+  }
+
+  private static String normalizePrefix(String prefix) {
+    if (prefix == null) {
+      return "";
+    }
+    String p = prefix;
+    while (p.startsWith("/")) {
+      p = p.substring(1);
+    }
+    while (p.endsWith("/")) {
+      p = p.substring(0, p.length() - 1);
+    }
+    if (!p.isEmpty()) {
+      Keys.check(p);
+    }
+    return p;
+  }
+
+  /** The settings that a log line may show: no secret. */
+  @Override
+  public String toString() {
+    return "s3://" + bucket + "/" + rootPrefix + " at "
+        + (endpoint == null ? "AWS S3 " + region : endpoint) + " with " + credentials;
+  }
+
+  /** Builds an {@link S3Config}; every setting but the bucket has a default. */
+  public static final class Builder {
+    private final String bucket;
+    private URI endpoint;
+    private String region = DEFAULT_REGION;
+    private String rootPrefix = "";
+    private S3Credentials credentials = S3Credentials.defaultChain();
+    private boolean pathStyle = true;
+    private int partSize = DEFAULT_PART_SIZE;
+    private ChecksumMode requestChecksums = ChecksumMode.WHEN_REQUIRED;
+    private ChecksumMode responseChecksums = ChecksumMode.WHEN_REQUIRED;
+    private boolean conditionalWrites = true;
+
+    private Builder(String bucket) {
+      this.bucket = bucket;
+    }
+
+    public Builder endpoint(URI value) {
+      this.endpoint = value;
+      return this;
+    }
+
+    public Builder region(String value) {
+      this.region = value;
+      return this;
+    }
+
+    public Builder rootPrefix(String value) {
+      this.rootPrefix = value;
+      return this;
+    }
+
+    public Builder credentials(S3Credentials value) {
+      this.credentials = value;
+      return this;
+    }
+
+    /** Path-style addressing; on by default (self-hosted stores rarely have bucket DNS names). */
+    public Builder pathStyle(boolean value) {
+      this.pathStyle = value;
+      return this;
+    }
+
+    public Builder partSize(int value) {
+      this.partSize = value;
+      return this;
+    }
+
+    public Builder requestChecksums(ChecksumMode value) {
+      this.requestChecksums = value;
+      return this;
+    }
+
+    public Builder responseChecksums(ChecksumMode value) {
+      this.responseChecksums = value;
+      return this;
+    }
+
+    /** Use {@code If-None-Match: *} where the store supports it (default), or never. */
+    public Builder conditionalWrites(boolean value) {
+      this.conditionalWrites = value;
+      return this;
+    }
+
+    public S3Config build() {
+      return new S3Config(endpoint, region, bucket, rootPrefix, credentials, pathStyle, partSize,
+          requestChecksums, responseChecksums, conditionalWrites);
+    }
+  }
+}

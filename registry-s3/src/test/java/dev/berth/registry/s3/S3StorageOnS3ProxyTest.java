@@ -1,0 +1,29 @@
+package dev.berth.registry.s3;
+
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageContract;
+import java.time.Clock;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+
+/** The storage contract on S3Proxy, conditional writes as the probe finds them. */
+class S3StorageOnS3ProxyTest extends StorageContract {
+  private static S3ProxyServer proxy;
+
+  @BeforeAll
+  static void startProxy() throws Exception {
+    proxy = S3ProxyServer.start();
+  }
+
+  @AfterAll
+  static void stopProxy() throws Exception {
+    if (proxy != null) {
+      proxy.close();
+    }
+  }
+
+  @Override
+  protected Storage create(Clock clock) {
+    return S3Storage.open(proxy.server().config("contract").build(), clock);
+  }
+}
