@@ -57,22 +57,30 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   private final Cache<Key, Loaded> loaded;
   private final Striped<Lock> writeLocks = Striped.lock(64);
 
+  /** The default bound of the cache of loaded subjects: 64 MiB, or a quarter of the heap. */
+  public static final long DEFAULT_CACHE_BYTES = defaultCacheBytes();
+
   /**
-   * @param maxCachedEntries how many referrer entries to keep in memory across all subjects
+   * @param cacheBytes about how many bytes of heap the loaded subjects may hold together (an entry
+   *     takes some 300 to 500 bytes; a subject that does not fit is read from storage per page)
    */
-  public StorageReferrersIndex(Storage storage, long maxCachedEntries) {
+  public StorageReferrersIndex(Storage storage, long cacheBytes) {
     this.storage = storage;
     // One segment: Guava splits the weight between segments, and a large subject must fit whole.
     this.loaded = CacheBuilder.newBuilder()
         .concurrencyLevel(1)
-        .maximumWeight(maxCachedEntries)
-        .<Key, Loaded>weigher((k, v) -> 1 + v.referrers.size())
+        .maximumWeight(Math.max(cacheBytes, 1))
+        .<Key, Loaded>weigher((k, v) -> 64 + v.generation.length + v.referrers.bytes())
         .build();
   }
 
-  /** Caches at most 250,000 entries (a few hundred bytes each) across subjects. */
+  /** With a cache of {@link #DEFAULT_CACHE_BYTES}. */
   public StorageReferrersIndex(Storage storage) {
-    this(storage, 250_000);
+    this(storage, DEFAULT_CACHE_BYTES);
+  }
+
+  private static long defaultCacheBytes() {
+    return Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 4));
   }
 
   @Override

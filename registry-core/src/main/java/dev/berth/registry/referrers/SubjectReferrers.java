@@ -23,12 +23,35 @@ final class SubjectReferrers {
   private final Map<String, ConcurrentSkipListMap<Digest, Descriptor>> byType =
       new ConcurrentHashMap<>();
 
+  /** The heap the entries take, roughly (for the byte-bounded cache of loaded subjects). */
+  private long bytes;
+
   synchronized void put(Descriptor referrer) {
     Descriptor previous = all.put(referrer.digest(), referrer);
     if (previous != null) {
       typeMap(previous).remove(previous.digest());
+      bytes -= bytes(previous);
     }
     typeMap(referrer).put(referrer.digest(), referrer);
+    bytes += bytes(referrer);
+  }
+
+  /** The heap the entries hold, roughly; at most {@code Integer.MAX_VALUE}. */
+  synchronized int bytes() {
+    return (int) Math.min(bytes, Integer.MAX_VALUE);
+  }
+
+  /**
+   * One entry: the descriptor and its digest (about 200 bytes), a node in each of two skip lists
+   * (about 80), and its strings at one byte a character (plus their headers).
+   */
+  private static long bytes(Descriptor d) {
+    long total = 280 + d.mediaType().length()
+        + (d.artifactType() == null ? 0 : 40 + d.artifactType().length());
+    for (Map.Entry<String, String> a : d.annotations().entrySet()) {
+      total += 100 + a.getKey().length() + a.getValue().length();
+    }
+    return total;
   }
 
   synchronized boolean remove(Digest referrer) {
@@ -36,6 +59,7 @@ final class SubjectReferrers {
     if (previous == null) {
       return false;
     }
+    bytes -= bytes(previous);
     ConcurrentSkipListMap<Digest, Descriptor> typed = typeMap(previous);
     typed.remove(referrer);
     if (typed.isEmpty()) {
