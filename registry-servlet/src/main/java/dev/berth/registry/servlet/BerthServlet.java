@@ -20,6 +20,7 @@ import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -42,6 +43,9 @@ public class BerthServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
+
+  /** The methods a registry in read-only mode still answers. */
+  static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
   /** Init params of earlier versions, and the settings they stand for. */
   private static final Map<String, String> ALIASES = Map.of("storage", "storage.path",
@@ -105,6 +109,12 @@ public class BerthServlet extends HttpServlet {
     } catch (IllegalArgumentException e) {
       throw new ServletException("berth: " + e.getMessage(), e);
     }
+    java.util.List<Settings.Problem> problems = settings.problems(
+        k -> k.scope() == SettingKey.Scope.SERVLET);
+    if (!problems.isEmpty()) {
+      throw new ServletException("berth: " + String.join("; ", problems.stream()
+          .map(Settings.Problem::toString).toList()));
+    }
     Object shared = getServletContext().getAttribute(Registry.class.getName());
     if (shared instanceof Registry given) {
       setUp(given, AccessController.ALLOW_ALL, settings.httpOptions());
@@ -124,7 +134,7 @@ public class BerthServlet extends HttpServlet {
       SettingKey known = Settings.key(key).filter(k -> k.scope() == SettingKey.Scope.SERVLET)
           .orElseThrow(() -> new IllegalArgumentException("unknown init-param '" + name
               + "'; the servlet reads: " + String.join(", ", servletKeys())));
-      settings.set(known.name(), getInitParameter(name));
+      settings.set(known.name(), getInitParameter(name), "init-param " + name);
     }
     return settings;
   }
@@ -181,6 +191,11 @@ public class BerthServlet extends HttpServlet {
           ? Optional.of(ex.repository()) : Optional.empty();
       ex.accessRequest = new AccessRequest(caller, repository, action);
       access.authorize(ex.accessRequest);
+      if (registry.readOnly() && !READ_METHODS.contains(method)) {
+        // After authorization, as distribution checks access before its handlers refuse.
+        throw new RegistryException(ErrorCode.READ_ONLY, method + " " + path + " refused: the"
+            + " registry is in read-only mode; reads keep working");
+      }
       dispatch(match.route(), method, ex, caller);
     } catch (Throwable t) {
       if (ex == null) {
