@@ -80,6 +80,9 @@ final class RegistryServer {
     connector.setHost(host.isEmpty() ? null : host);
     connector.setPort(port);
     connector.setIdleTimeout(idleTimeout.toMillis());
+    // Once a stop begins, Jetty closes connections quiet for a second (its shutdown idle
+    // timeout): idle keep-alive connections go at once, bodies that keep arriving finish. A body
+    // that pauses longer is cut off; its upload resumes after the restart.
     server.addConnector(connector);
     server.setStopTimeout(stopTimeout.toMillis());
     server.setStopAtShutdown(false);
