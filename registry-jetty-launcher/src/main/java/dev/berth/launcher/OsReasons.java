@@ -20,8 +20,12 @@ final class OsReasons {
   static String of(Throwable failure) {
     Throwable t = failure;
     while (t.getCause() != null && !(t instanceof FileSystemException)
-        && !(t instanceof BindException)) {
+        && !(t instanceof BindException)
+        && !(t instanceof java.nio.channels.UnresolvedAddressException)) {
       t = t.getCause();
+    }
+    if (t instanceof java.nio.channels.UnresolvedAddressException) {
+      return "no such host";
     }
     if (t instanceof AccessDeniedException) {
       return "permission denied";
