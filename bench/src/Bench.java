@@ -180,8 +180,9 @@ public final class Bench {
     Path r2Dir = set.resolve("registry2");
     seed = new DataSets(this).http(set, berthDir, r2Dir);
     int berthPort = Processes.freePort();
-    Process bp = new ProcessBuilder(Processes.javaBerth(config, "serve", "--host", "127.0.0.1",
-        "--port", String.valueOf(berthPort), "--storage", berthDir.toString()))
+    // Started as the README says (bin/berth), so that the memory row measures what users run.
+    Process bp = Processes.binBerth(config, "serve", "--host", "127.0.0.1",
+        "--port", String.valueOf(berthPort), "--storage", berthDir.toString())
         .redirectErrorStream(true).redirectOutput(config.work.resolve("berth.log").toFile())
         .start();
     int r2Port = Processes.freePort();

@@ -159,6 +159,11 @@ final class Report {
           factor <= 2.0, String.format(Locale.ROOT, "%.2f ms vs %.2f ms: %.2fx%s",
               small.berthMedian(), large.berthMedian(), factor, fullPages(large))));
     }
+    Row rss = bench.rows.get("memory.rss");
+    if (rss != null && !Double.isNaN(rss.berthMedian())) {
+      goals.add(new Goal("Berth resident memory after the load at most 256 MiB (bin/berth)",
+          rss.berthMedian() <= 256, String.format(Locale.ROOT, "%.0f MiB", rss.berthMedian())));
+    }
     Row embedded = bench.rows.get("startup.embedded");
     if (embedded != null && !Double.isNaN(embedded.berthMedian())) {
       goals.add(new Goal("embedded start-up under 300 ms", embedded.berthMedian() < 300,

@@ -321,7 +321,7 @@ public final class Registry implements AutoCloseable {
 
     /**
      * Bytes of heap the referrers index may hold in loaded subjects (when it is the storage-kept
-     * index this builder makes); by default a third of the heap, at most 64 MiB.
+     * index this builder makes); by default three eighths of the heap, at most 64 MiB.
      */
     public Builder referrersCacheBytes(long bytes) {
       this.referrersCacheBytes = bytes;

@@ -14,6 +14,7 @@ import java.time.Duration;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -58,7 +59,12 @@ final class RegistryServer {
       String prefix, Duration stopTimeout) throws IOException {
     QueuedThreadPool threads = new QueuedThreadPool(200, 8);
     threads.setName("berth-http");
-    Server server = new Server(threads);
+    // Jetty keeps up to an eighth of the heap in pooled buffers of each kind (heap and direct);
+    // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
+    // the direct ones from adding a quarter of the heap to what the process holds.
+    long pooled = Math.min(Runtime.getRuntime().maxMemory() / 16, 32L << 20);
+    Server server = new Server(threads, null, new ArrayByteBufferPool(0, -1, -1, -1, pooled,
+        pooled));
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
