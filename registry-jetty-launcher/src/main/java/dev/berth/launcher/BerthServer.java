@@ -78,8 +78,10 @@ public final class BerthServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     // Every path reaches the servlet, which routes and validates it itself: "/v2/a//b", "%2e%2e",
-    // "%2f", "%00" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a
-    // page of Jetty's. Forwarded headers are the servlet's business too (trusted proxies only).
+    // "%2f" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a page of
+    // Jetty's. "%00" is the exception: Jetty refuses it in any path, whatever the compliance
+    // ("Illegal character in path"), and JsonErrorHandler answers 400 in the envelope. Forwarded
+    // headers are the servlet's business too (trusted proxies only).
     http.setUriCompliance(UriCompliance.UNSAFE);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
@@ -91,8 +93,8 @@ public final class BerthServer implements AutoCloseable {
     ServletHolder holder = new ServletHolder("berth", new BerthServlet(registry, access, options));
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/*");
-    context.setErrorHandler(new JsonErrorHandler());
-    server.setErrorHandler(new JsonErrorHandler());
+    context.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
+    server.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
     server.setHandler(context);
     server.setStopAtShutdown(false);
     try {
