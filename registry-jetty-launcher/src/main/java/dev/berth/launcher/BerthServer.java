@@ -27,6 +27,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BerthServer implements AutoCloseable {
 
+  /** Connections the kernel may hold for Jetty to accept (capped by somaxconn). */
+  static final int ACCEPT_QUEUE = 1024;
+
   /** Connections that send nothing for this long are closed (headers or body alike). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -87,6 +90,11 @@ public final class BerthServer implements AutoCloseable {
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(idleTimeout.toMillis());
+    // Jetty's default accept queue is the JVM's listen backlog of 50: a burst of connections
+    // beyond it (a CI farm starting its pulls, a thousand uploads at once) has its SYNs dropped,
+    // and each dropped client waits a second or more for its retransmit. registry:2 (Go) listens
+    // with the kernel's somaxconn; the kernel caps this value at somaxconn too.
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
