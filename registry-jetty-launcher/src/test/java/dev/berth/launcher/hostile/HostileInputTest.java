@@ -78,8 +78,8 @@ class HostileInputTest {
 
   /** Rows that fail because of registry-core (see {@link ManifestRows#coreGaps}). */
   @TestFactory
-  @Disabled("registry-core accepts a manifest that is not UTF-8 (ManifestParser decodes with"
-      + " replacement); enable when core refuses it")
+  @Disabled("registry-core stores manifests that are not UTF-8 and descriptors whose urls or"
+      + " platform have the wrong type (201); enable when ManifestParser refuses them")
   Stream<DynamicTest> coreGaps() {
     return run(ManifestRows.coreGaps(seed));
   }
@@ -105,6 +105,33 @@ class HostileInputTest {
       assertTrue(names.add(row.displayName()), () -> "two rows named " + row.displayName());
     }
     assertTrue(rows.size() >= 300, () -> "only " + rows.size() + " rows");
+  }
+
+  /**
+   * The table's registry already holds the empty blob (the seed's config). On an empty one, a
+   * refused manifest that names it and a missing layer must not write it either: the storage has
+   * no blob, no link and no repository folder afterwards.
+   */
+  @Test
+  @Order(2)
+  void refusedManifestWritesNoEmptyBlobOnAnEmptyRegistry(@TempDir Path empty) throws IOException {
+    try (Registry fresh = Registry.builder().filesystem(empty, false).build();
+        BerthServer other = BerthServer.start(fresh, "127.0.0.1", 0, AccessController.ALLOW_ALL,
+            HttpOptions.defaults(), Duration.ofSeconds(10))) {
+      String body = Manifests.manifest(Manifests.EMPTY_CONFIG, "[" + Manifests.descriptor(
+          "application/vnd.oci.image.layer.v1.tar", "sha256:" + "f".repeat(64), 5) + "]");
+      StorageSnapshot before = StorageSnapshot.of(empty);
+      Row row = Row.error("empty registry", "empty blob and a missing layer",
+          Wire.Request.of("PUT", "/v2/" + Seed.FRESH + "/manifests/v1")
+              .header("Content-Type", "application/vnd.oci.image.manifest.v1+json").body(body),
+          400, "MANIFEST_BLOB_UNKNOWN");
+
+      row.check(Wire.send(other.url(), row.request()));
+
+      assertEquals("", StorageSnapshot.of(empty).changesSince(before));
+      assertTrue(Files.notExists(empty.resolve("docker/registry/v2/blobs")));
+      assertTrue(Files.notExists(empty.resolve("docker/registry/v2/repositories")));
+    }
   }
 
   /** After every row, the seed is intact: the image reads back and the session kept its bytes. */

@@ -63,9 +63,24 @@ final class ManifestRows {
     // (201) although strict parsers (serde_json, for one) cannot read it back.
     byte[] notUtf8 = Manifests.with(top, "annotations", "{\"a\":\"\u00ff\"}")
         .getBytes(StandardCharsets.ISO_8859_1);
-    return List.of(Row.error("manifest shape", "not UTF-8 (the byte 0xff in a string)",
+    List<Row> rows = new ArrayList<>();
+    rows.add(Row.error("manifest shape", "not UTF-8 (the byte 0xff in a string)",
         Wire.Request.of("PUT", PUT_PATH).header("Content-Type", MediaTypes.OCI_MANIFEST)
             .body(notUtf8), 400, "MANIFEST_INVALID"));
+    Map<String, String> layer = Manifests.fields("application/vnd.oci.image.layer.v1.tar",
+        seed.layerDigest(), seed.layer().length);
+    for (String urls : List.of("7", "\"x\"", "{}", "[7]", "[[]]")) {
+      rows.add(Row.error("layer descriptor", "layers[0].urls = " + urls, put(Manifests.manifest(
+          Manifests.EMPTY_CONFIG, "[" + Manifests.with(layer, "urls", urls) + "]")), 400,
+          "MANIFEST_INVALID"));
+    }
+    String child = Manifests.with(Manifests.fields(MediaTypes.OCI_MANIFEST, seed.manifest(),
+        seed.manifestSize()), "platform", "7");
+    rows.add(Row.error("index entry", "manifests[0].platform = 7", Wire.Request.of("PUT",
+        PUT_PATH).header("Content-Type", MediaTypes.OCI_INDEX).body("{\"schemaVersion\":2,"
+            + "\"mediaType\":\"" + MediaTypes.OCI_INDEX + "\",\"manifests\":[" + child + "]}"),
+        400, "MANIFEST_INVALID"));
+    return rows;
   }
 
   private static Wire.Request put(String body) {

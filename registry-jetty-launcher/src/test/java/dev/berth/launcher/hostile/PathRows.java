@@ -34,8 +34,8 @@ final class PathRows {
 
   /** Tags that are invalid once decoded: a PUT is TAG_INVALID, a read finds nothing (404). */
   private static final List<String> BAD_TAGS = List.of("a%00b", "%2e%2e", "..", ".", "a%2fb",
-      "a%2Fb", "a%5cb", "a\\b", "a%ffb", "a%20b", "a%0d%0ab", "x".repeat(129), "-x", ".x",
-      "a+b");
+      "a%2Fb", "a%5cb", "a\\b", "a%ffb", "a\u00ffb", "a%20b", "a%0d%0ab", "x".repeat(129), "-x",
+      ".x", "a+b");
 
   static List<Row> rows(Seed seed) {
     List<Row> rows = new ArrayList<>();

@@ -16,12 +16,13 @@ import java.util.Arrays;
  *
  * @param layer the image's one layer (also a blob to read ranges of)
  * @param manifest the image's manifest, tagged {@code v1}
+ * @param manifestSize its size in bytes
  * @param session the open session's path ({@code /v2/hostile/app/blobs/uploads/<id>})
  * @param otherId the id of a session open in {@link #OTHER}
  * @param completedId the id of a session of {@link #REPO} that was completed
  */
-public record Seed(byte[] layer, Digest layerDigest, Digest manifest, String session,
-    String otherId, String completedId) {
+public record Seed(byte[] layer, Digest layerDigest, Digest manifest, int manifestSize,
+    String session, String otherId, String completedId) {
 
   public static final String REPO = "hostile/app";
   public static final String OTHER = "hostile/other";
@@ -50,7 +51,8 @@ public record Seed(byte[] layer, Digest layerDigest, Digest manifest, String ses
         + Digest.sha256(content)), content, "Content-Type", "application/octet-stream");
     assertEquals(201, completed.status(), completed::toString);
     String doneId = RegistryClient.pathAndQuery(done).replaceAll(".*/uploads/([^?]+).*", "$1");
-    return new Seed(layer, layerDigest, Digest.sha256(manifest), session, other, doneId);
+    return new Seed(layer, layerDigest, Digest.sha256(manifest), manifest.length, session, other,
+        doneId);
   }
 
   /** A valid OCI image manifest over the seed's layer, with the empty config. */
