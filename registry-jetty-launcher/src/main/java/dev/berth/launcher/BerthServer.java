@@ -27,6 +27,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class BerthServer implements AutoCloseable {
 
+  /** Connections the kernel may hold for Jetty to accept (capped by somaxconn). */
+  static final int ACCEPT_QUEUE = 1024;
+
   /** Connections that send nothing for this long are closed (headers or body alike). */
   public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
 
@@ -78,21 +81,28 @@ public final class BerthServer implements AutoCloseable {
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
     // Every path reaches the servlet, which routes and validates it itself: "/v2/a//b", "%2e%2e",
-    // "%2f", "%00" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a
-    // page of Jetty's. Forwarded headers are the servlet's business too (trusted proxies only).
+    // "%2f" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a page of
+    // Jetty's. "%00" is the exception: Jetty refuses it in any path, whatever the compliance
+    // ("Illegal character in path"), and JsonErrorHandler answers 400 in the envelope. Forwarded
+    // headers are the servlet's business too (trusted proxies only).
     http.setUriCompliance(UriCompliance.UNSAFE);
     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
     connector.setHost(host);
     connector.setPort(port);
     connector.setIdleTimeout(idleTimeout.toMillis());
+    // Jetty's default accept queue is the JVM's listen backlog of 50: a burst of connections
+    // beyond it (a CI farm starting its pulls, a thousand uploads at once) has its SYNs dropped,
+    // and each dropped client waits a second or more for its retransmit. registry:2 (Go) listens
+    // with the kernel's somaxconn; the kernel caps this value at somaxconn too.
+    connector.setAcceptQueueSize(ACCEPT_QUEUE);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler("/");
     context.getServletHandler().setDecodeAmbiguousURIs(true);
     ServletHolder holder = new ServletHolder("berth", new BerthServlet(registry, access, options));
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/*");
-    context.setErrorHandler(new JsonErrorHandler());
-    server.setErrorHandler(new JsonErrorHandler());
+    context.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
+    server.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
     server.setHandler(context);
     server.setStopAtShutdown(false);
     try {

@@ -17,6 +17,13 @@ import org.eclipse.jetty.util.Callback;
  */
 final class JsonErrorHandler extends ErrorHandler {
 
+  /** What the connector lets the request line and headers take, for the message of a 414 or 431. */
+  private final int headerLimit;
+
+  JsonErrorHandler(int headerLimit) {
+    this.headerLimit = headerLimit;
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     int status = response.getStatus();
@@ -24,10 +31,10 @@ final class JsonErrorHandler extends ErrorHandler {
       status = 500;
       response.setStatus(status);
     }
-    Object message = request.getAttribute(ERROR_MESSAGE);
     String reason = HttpStatus.getMessage(status);
+    String why = why(request, status, reason);
     String text = "the HTTP server refused the request: " + status + " " + reason
-        + (message == null || message.toString().equals(reason) ? "" : " (" + message + ")");
+        + (why == null ? "" : " (" + why + ")");
     String json = "{\"errors\":[{\"code\":\"" + code(status) + "\",\"message\":" + quote(text)
         + ",\"detail\":{}}]}";
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -37,6 +44,34 @@ final class JsonErrorHandler extends ErrorHandler {
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, Integer.toString(bytes.length));
     response.write(true, ByteBuffer.wrap(bytes), callback);
     return true;
+  }
+
+  /**
+   * Why Jetty refused, when it says more than the status: the limit for a request too large to
+   * parse; else its message; else, for a 4xx, the message of the failure it raised ("Illegal
+   * character in path" for {@code %00}, which Jetty refuses in any path before a handler runs). A
+   * 5xx keeps its cause to the log.
+   */
+  private String why(Request request, int status, String reason) {
+    if (status == HttpStatus.URI_TOO_LONG_414
+        || status == HttpStatus.REQUEST_HEADER_FIELDS_TOO_LARGE_431) {
+      return "the request line and headers may take " + headerLimit + " bytes at most";
+    }
+    Object message = request.getAttribute(ERROR_MESSAGE);
+    if (message != null && !message.toString().isBlank() && !message.toString().equals(reason)) {
+      return message.toString();
+    }
+    if (status < 500 && request.getAttribute(ERROR_EXCEPTION) instanceof Throwable failure) {
+      for (Throwable t = failure; t != null; t = t.getCause()) {
+        String text = t.getMessage();
+        // Jetty's own exceptions say "431: null" when they carry no reason of their own.
+        if (text != null && !text.isBlank() && !text.equals(reason)
+            && !text.equals(status + ": " + reason) && !text.equals(status + ": null")) {
+          return text;
+        }
+      }
+    }
+    return null;
   }
 
   /** The envelope code for a status Jetty chose: the spec's where one fits. */

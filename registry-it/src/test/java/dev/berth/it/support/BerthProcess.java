@@ -62,6 +62,15 @@ public final class BerthProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
+    return launchCommand(command);
+  }
+
+  /**
+   * Runs {@code command} as given, one that ends in executing the launcher (a wrapper such as
+   * {@code unshare ... sh -c '... exec java -jar berth.jar serve ...'}), and waits for it to
+   * announce its URL.
+   */
+  public static BerthProcess launchCommand(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     StringBuffer out = new StringBuffer();
     CompletableFuture<URI> announced = new CompletableFuture<>();
@@ -122,6 +131,11 @@ public final class BerthProcess implements AutoCloseable {
 
   public String authority() {
     return url.getAuthority();
+  }
+
+  /** The process id: the launcher's own when the wrappers before it {@code exec}. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

@@ -163,7 +163,7 @@ public class BerthServlet extends HttpServlet {
     Route.Match match = null;
     Exchange ex = null;
     try {
-      String path = PercentDecoding.decode(Exchange.rawPath(request));
+      String path = Exchange.rawPath(request);
       match = Route.match(path);
       ex = new Exchange(request, response, match, options, failures);
       if (match == null) {

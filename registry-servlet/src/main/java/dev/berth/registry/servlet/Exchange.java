@@ -3,6 +3,7 @@ package dev.berth.registry.servlet;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Strings;
 import dev.berth.registry.servlet.config.HttpOptions;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -67,13 +68,21 @@ final class Exchange {
   /** The repository named in the path. @throws RegistryException NAME_INVALID */
   RepositoryName repository() {
     if (repository == null) {
-      repository = RepositoryName.parse(match.group("name"));
+      String raw = match.raw("name");
+      String name = PercentDecoding.decode(raw);
+      if (raw.toLowerCase(Locale.ROOT).contains("%2f")) {
+        // "/v2/a%2fb/..." is one segment "a/b", and a name component holds no slash. Taking it
+        // for the repository a/b would let a proxy that matches paths by prefix be bypassed.
+        throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name "
+            + Strings.quote(name) + ": a percent-encoded slash (%2F) is not a separator");
+      }
+      repository = RepositoryName.parse(name);
     }
     return repository;
   }
 
   boolean hasRepository() {
-    return match.group("name") != null;
+    return match.raw("name") != null;
   }
 
   String path(String group) {

@@ -7,10 +7,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The route table: every path the registry answers, as an anchored pattern on the decoded path.
- * Repository names contain {@code /}, so each pattern pins the suffix ({@code /manifests/<ref>},
- * {@code /blobs/uploads/<id>}, ...) and the name is everything before it. Order matters: the upload
- * routes come before the blob route.
+ * The route table: every path the registry answers, as an anchored pattern on the path as it
+ * came, still percent-encoded. Repository names contain {@code /}, so each pattern pins the suffix
+ * ({@code /manifests/<ref>}, {@code /blobs/uploads/<id>}, ...) and the name is everything before
+ * it. Order matters: the upload routes come before the blob route.
+ *
+ * <p>Parameters are decoded only after the match. Matching the decoded path let an encoded byte
+ * change the route: {@code /v2/a%2fb/tags/list} named the repository {@code a/b}, and
+ * {@code PUT /v2/r/manifests/v1%2fx} found no route at all (404) instead of an invalid tag. An
+ * encoded slash is data inside one segment (RFC 3986 2.2), never a separator, and an encoded CR or
+ * LF ({@code %0d%0a}, which {@code .} does not match) cannot make a path fall out of the table.
  */
 enum Route {
   BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
@@ -47,7 +53,7 @@ enum Route {
     return methods.keySet();
   }
 
-  /** A match of a path against the table, or null for an unknown path. */
+  /** A match of a raw (percent-encoded) path against the table, or null for an unknown path. */
   static Match match(String path) {
     for (Route route : values()) {
       Matcher m = route.pattern.matcher(path);
@@ -60,7 +66,19 @@ enum Route {
 
   /** A matched route and its path parameters. */
   record Match(Route route, Matcher matcher) {
+
+    /**
+     * A path parameter, percent-decoded; null when the route has none of that name.
+     *
+     * @throws dev.berth.registry.oci.RegistryException for malformed percent-encoding
+     */
     String group(String name) {
+      String raw = raw(name);
+      return raw == null ? null : PercentDecoding.decode(raw);
+    }
+
+    /** A path parameter as it came, still percent-encoded; null when the route has none. */
+    String raw(String name) {
       try {
         return matcher.group(name);
       } catch (IllegalArgumentException e) {
