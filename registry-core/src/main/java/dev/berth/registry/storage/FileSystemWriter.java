@@ -20,6 +20,11 @@ final class FileSystemWriter extends StorageWriter {
   private final OutputStream out;
   private long size;
   private boolean done;
+  /**
+   * Set when a write failed: the buffered stream may have written part of its buffer, so what
+   * the file holds is no longer a clean prefix of what was written; it can only be cancelled.
+   */
+  private IOException failed;
 
   FileSystemWriter(FileSystemStorage storage, String path, Path target, Path tempFile)
       throws IOException {
@@ -34,22 +39,25 @@ final class FileSystemWriter extends StorageWriter {
 
   @Override
   public void write(int b) throws IOException {
-    try {
-      out.write(b);
-    } catch (IOException e) {
-      throw StorageFullException.of("write " + path, e);
-    }
-    size++;
+    write(new byte[] {(byte) b}, 0, 1);
   }
 
   @Override
   public void write(byte[] b, int off, int len) throws IOException {
+    requireIntact();
     try {
       out.write(b, off, len);
     } catch (IOException e) {
+      failed = e;
       throw StorageFullException.of("write " + path, e);
     }
     size += len;
+  }
+
+  private void requireIntact() {
+    if (failed != null) {
+      throw StorageFullException.of("write " + path + " after an earlier write failed", failed);
+    }
   }
 
   @Override
@@ -102,6 +110,10 @@ final class FileSystemWriter extends StorageWriter {
   private void finish() {
     if (done) {
       throw new IllegalStateException("writer for " + path + " already finished");
+    }
+    if (failed != null) {
+      cancel();
+      requireIntact();
     }
     done = true;
     try (channel) {

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -76,10 +75,8 @@ class HostileInputTest {
     return run(table());
   }
 
-  /** Rows that fail because of registry-core (see {@link ManifestRows#coreGaps}). */
+  /** Rows that found gaps in registry-core's parser (see {@link ManifestRows#coreGaps}). */
   @TestFactory
-  @Disabled("registry-core stores manifests that are not UTF-8 and descriptors whose urls or"
-      + " platform have the wrong type (201); enable when ManifestParser refuses them")
   Stream<DynamicTest> coreGaps() {
     return run(ManifestRows.coreGaps(seed));
   }

@@ -53,7 +53,7 @@ final class ManifestRows {
 
   /**
    * Rows that registry-core does not pass yet; the HTTP layer cannot fix them without judging
-   * manifests itself. Run by {@code HostileInputTest#coreGaps}, disabled until core is fixed.
+   * manifests itself. Run by {@code HostileInputTest#coreGaps}.
    */
   static List<Row> coreGaps(Seed seed) {
     Map<String, String> top = Manifests.imageFields(Manifests.EMPTY_CONFIG,
