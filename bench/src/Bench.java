@@ -28,7 +28,7 @@ import java.util.Set;
  * groups share, and {@link #alternate}, which runs a workload against each registry in turn. The
  * groups live beside it, one file each: {@link Limits}, {@link Startup}, {@link Manifests},
  * {@link Listings} (tags and catalog), {@link Referrers}, {@link Blobs} (pull and push),
- * {@link Memory} and {@link Gc}. The write rows (push, manifest PUT) also run
+ * {@link ManifestPuts}, {@link Memory} and {@link Gc}. The write rows (push, manifest PUT) also run
  * a third server, Berth with {@code --storage-fsync false}, so that the cost of flushing shows
  * within the same rounds. {@link DataSets} and {@link Layout} write the data they read,
  * {@link Processes} runs Berth, registry:2 and the tools, {@link Report} writes the table and the
@@ -126,7 +126,7 @@ public final class Bench {
     guarded("startup", new Startup(this)::measure);
     boolean http = config.wants("manifests") || config.wants("tags") || config.wants("catalog")
         || config.wants("referrers") || config.wants("pull") || config.wants("push")
-        || config.wants("memory");
+        || config.wants("manifest-put") || config.wants("memory");
     if (http) {
       guarded("http", this::httpWorkloads);
     }
@@ -186,7 +186,7 @@ public final class Bench {
     Path berthDir = set.resolve("berth");
     Path r2Dir = set.resolve("registry2");
     seed = new DataSets(this).http(set, berthDir, r2Dir);
-    boolean writeRows = config.wants("push");
+    boolean writeRows = config.wants("push") || config.wants("manifest-put");
     Path noFsyncDir = writeRows ? new DataSets(this).copyForNoFsync(set, berthDir) : null;
     int berthPort = Processes.freePort();
     Process bp = startBerth(berthPort, berthDir, "berth.log");
@@ -200,6 +200,7 @@ public final class Bench {
     Process np = writeRows ? startBerth(noFsyncPort, noFsyncDir, "berth-nofsync.log",
         "--storage-fsync", "false") : null;
     Blobs blobs = new Blobs(this);
+    ManifestPuts puts = new ManifestPuts(this);
     try {
       Processes.awaitOk(berthPort, bp, Duration.ofSeconds(120));
       Processes.awaitOk(r2Port, rp, Duration.ofSeconds(60));
@@ -221,6 +222,7 @@ public final class Bench {
       guarded("referrers", new Referrers(this)::measure);
       guarded("pull", blobs::measurePull);
       guarded("push", blobs::measurePush);
+      guarded("manifest-put", puts::measure);
       guarded("memory", new Memory(this)::measure);
     } finally {
       Processes.stop(bp);
@@ -230,6 +232,7 @@ public final class Bench {
       for (Path root : noFsyncDir == null ? List.of(berthDir, r2Dir)
           : List.of(berthDir, r2Dir, noFsyncDir)) {
         blobs.removePushedBlobs(root);
+        puts.removeStored(root);
       }
     }
   }
