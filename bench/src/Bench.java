@@ -131,14 +131,18 @@ public final class Bench {
       guarded("http", this::httpWorkloads);
     }
     guarded("gc", new Gc(this)::measure);
+    info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
+    new Report(this).write();
+    // After the report: what the write rows stored waits in work/trash, and deleting many small
+    // files takes minutes on a disk mounted with discard.
+    long t1 = System.nanoTime();
+    log("== deleting the work directory (what the write rows stored)");
     Processes.deleteTree(config.work);
     if (config.clean) {
-      // Deleting a million small files takes minutes on a disk mounted with discard.
       log("== deleting the data sets (--clean)");
       Processes.deleteTree(config.data);
     }
-    info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
-    new Report(this).write();
+    log("bench: deleted in " + Math.round((System.nanoTime() - t1) / 1e9) + " s");
   }
 
   interface Step {
@@ -228,7 +232,8 @@ public final class Bench {
       Processes.stop(bp);
       Processes.stop(rp);
       Processes.stop(np);
-      // What the write rows stored goes, with the servers stopped, so the data set stays as it was.
+      // What the write rows stored leaves the data set, with the servers stopped, so that the
+      // data set is as it was.
       for (Path root : noFsyncDir == null ? List.of(berthDir, r2Dir)
           : List.of(berthDir, r2Dir, noFsyncDir)) {
         blobs.removePushedBlobs(root);

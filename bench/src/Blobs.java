@@ -132,7 +132,7 @@ final class Blobs {
   /** Every digest pushed in this run, removed afterwards so that the data set can be kept. */
   final Set<String> pushed = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-  void removePushedBlobs(Path root) throws IOException, InterruptedException {
+  void removePushedBlobs(Path root) throws IOException {
     Layout layout = new Layout(root);
     List<Path> paths = new ArrayList<>();
     for (String digest : pushed) {
@@ -140,7 +140,7 @@ final class Blobs {
       paths.add(layout.blobPath(hex).getParent());
       paths.add(layout.repository("bench/app").resolve("_layers/sha256/" + hex));
     }
-    Processes.deleteAll(paths);
+    Processes.discard(paths, config.work.resolve("trash"));
   }
 
   /** POST, then PUT of the whole file with curl: MB/s over both requests. */

@@ -74,9 +74,9 @@ final class ManifestPuts {
     bench.alternate("manifest PUT by tag, " + config.putClients + " clients",
         List.of(rate, p99), List.of(rateOff, p99Off), true, (t, round) -> {
           if (t.berth()) {
-            // New manifests for the round, the same for every registry; a quarter for warm-up.
+            // New manifests for the round, the same for every registry; half as many to warm up.
             batch.clear();
-            int n = round < 0 ? Math.max(config.putClients, count / 4) : count;
+            int n = round < 0 ? Math.max(config.putClients, count / 2) : count;
             for (int i = 0; i < n; i++) {
               String tag = String.format(Locale.ROOT, "%s-%05d", round < 0 ? "w" : "r" + round,
                   i);
@@ -166,7 +166,7 @@ final class ManifestPuts {
     }
   }
 
-  /** Removes the repository and every blob this group stored under {@code root}. */
+  /** Takes the repository and every blob this group stored out of {@code root}. */
   void removeStored(Path root) throws Exception {
     if (stored.isEmpty()) {
       return;
@@ -176,6 +176,6 @@ final class ManifestPuts {
     for (String digest : stored) {
       paths.add(layout.blobPath(Layout.hex(digest)).getParent());
     }
-    Processes.deleteAll(paths);
+    Processes.discard(paths, config.work.resolve("trash"));
   }
 }
