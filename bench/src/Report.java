@@ -141,7 +141,8 @@ final class Report {
     int compared = 0;
     for (Row r : bench.rows.values()) {
       double ratio = r.ratio();
-      if (!Double.isNaN(ratio)) {
+      // The --storage-fsync false rows measure the cost of flushing, not Berth as it ships.
+      if (!Double.isNaN(ratio) && !bench.flushPairs.containsValue(r)) {
         compared++;
         if (ratio < 1.0) {
           behind.add(r.id + String.format(Locale.ROOT, " %.2f", ratio));
@@ -149,7 +150,8 @@ final class Report {
       }
     }
     if (compared > 0) {
-      goals.add(new Goal("Berth at least matches registry:2 on every row (ratio >= 1.0)",
+      goals.add(new Goal("Berth (its defaults) at least matches registry:2 on every row (ratio >= "
+          + "1.0)",
           behind.isEmpty(), behind.isEmpty() ? compared + " rows compared"
           : "behind on " + String.join(", ", behind)));
     }
