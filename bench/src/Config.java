@@ -26,6 +26,8 @@ final class Config {
   int parallelClients = 64;
   int parallelPerClient = 4;
   int parallelBlob = (int) Bench.MiB;
+  int putClients = 16;
+  int putPerClient = 32;
   int pullClients = 32;
   int pullSingleRepeats = 2;
   int connections = 32;
@@ -49,6 +51,7 @@ final class Config {
     quick = true;
     bigBlob = 32 * Bench.MiB;
     parallelPerClient = 1;
+    putPerClient = 16;
     pullSingleRepeats = 2;
     loadSeconds = 2;
     tags = 1_000;
