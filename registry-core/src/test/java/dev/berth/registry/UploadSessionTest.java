@@ -14,9 +14,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -238,6 +244,36 @@ class UploadSessionTest extends CoreHarness {
     body.abort();
 
     assertEquals(before, snapshot());
+  }
+
+  /**
+   * Clients push layers in parallel: sessions start and end side by side in one repository, and
+   * the end of the last one empties the repository's folders while the next one is created in
+   * them. No start, chunk or cancel may fail for that.
+   */
+  @Test
+  void sessionsStartAndEndSideBySideInOneRepository() throws Exception {
+    open();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> clients = new ArrayList<>();
+      for (int c = 0; c < 2; c++) {
+        clients.add(pool.submit(() -> {
+          for (int round = 0; round < 200; round++) {
+            String id = uploads().start(APP).id();
+            append(id, null, part(0, 10));
+            uploads().cancel(APP, id);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> client : clients) {
+        client.get(2, TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), storage().list(StoragePaths.uploadsDirectory(APP)));
   }
 
   @Test
