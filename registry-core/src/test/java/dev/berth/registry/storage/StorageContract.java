@@ -330,4 +330,33 @@ public abstract class StorageContract {
     }
     storage.delete("c");
   }
+
+  /**
+   * Two writers in sibling trees, each deleting what it wrote: every delete empties the shared
+   * folders ({@code t/a}, {@code t}) that the other writer is creating its path through at that
+   * moment. A write must land even when a folder on its way is pruned while it creates the next
+   * one (as when the last upload session of a repository ends while another one starts).
+   */
+  @Test
+  void aWriteLandsWhileADeletePrunesTheFoldersOnItsWay() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (String side : List.of("t/a/b/c/one-", "t/a/d/e/two-")) {
+        writers.add(pool.submit(() -> {
+          for (int n = 0; n < 200; n++) {
+            storage.write(side + n, utf8("x"));
+            storage.delete(side + n);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> writer : writers) {
+        writer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), storage.list(""), "every write was deleted again");
+  }
 }
