@@ -39,8 +39,10 @@ final class LocalDisk {
    */
   static void moveIntoPlace(Path from, Path to, boolean durable) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<Path> created = createParents(to.getParent());
+      List<Path> created;
       try {
+        // Inside the retry: a delete may prune a folder while it is being created under it.
+        created = createParents(to.getParent());
         try {
           Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -66,8 +68,9 @@ final class LocalDisk {
    */
   static boolean linkIntoPlace(Path from, Path to, boolean durable) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<Path> created = createParents(to.getParent());
+      List<Path> created;
       try {
+        created = createParents(to.getParent());
         Files.createLink(to, from);
       } catch (FileAlreadyExistsException e) {
         return false;
