@@ -64,8 +64,11 @@ final class DefaultUploadService implements UploadService {
   @Override
   public UploadStatus start(RepositoryName repository) {
     String id = UUID.randomUUID().toString();
+    // Unflushed: after a power loss a lost session start only makes the client start again (the
+    // 202 promised no stored content), and the flush would cost a journal commit per upload.
     storage.write(StoragePaths.uploadStartedAt(repository, id),
-        DateTimeFormatter.ISO_INSTANT.format(clock.instant()).getBytes(StandardCharsets.UTF_8));
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant()).getBytes(StandardCharsets.UTF_8),
+        false);
     return new UploadStatus(repository, id, 0);
   }
 

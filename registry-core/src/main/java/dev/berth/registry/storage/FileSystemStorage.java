@@ -41,6 +41,7 @@ public final class FileSystemStorage implements Storage {
   private final Clock clock;
   private final boolean durable;
   private final TemporaryArea area;
+  private final java.util.concurrent.ThreadPoolExecutor flusher = flusherPool();
 
   private FileSystemStorage(Path root, Clock clock, boolean durable) {
     this.root = root.toAbsolutePath().normalize();
@@ -81,6 +82,27 @@ public final class FileSystemStorage implements Storage {
 
   boolean durable() {
     return durable;
+  }
+
+  /**
+   * The threads that flush large objects while they are written ({@link FileSystemWriter}): waits
+   * on the disk, so a few serve many uploads; daemon, gone after a minute idle, shut down by
+   * {@link #close()}.
+   */
+  java.util.concurrent.ExecutorService flusher() {
+    return flusher;
+  }
+
+  private static java.util.concurrent.ThreadPoolExecutor flusherPool() {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4,
+        60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "berth-flush");
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** Gives a file the storage clock's time. */
@@ -345,6 +367,7 @@ public final class FileSystemStorage implements Storage {
   /** Releases this instance's temporary area; its leftovers are removed. */
   @Override
   public void close() {
+    flusher.shutdown();
     area.close();
   }
 
