@@ -22,7 +22,7 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   static S3ProxyServer start() throws Exception {
-    BlobStore store = BlobStores.create("transient", new Properties());
+    BlobStore store = BlobStores.create("transient-nio2", new Properties());
     store.createContainer(BUCKET);
     S3Proxy proxy = S3Proxy.builder().blobStore(store)
         .endpoint(URI.create("http://127.0.0.1:0"))
