@@ -30,10 +30,12 @@ import java.util.regex.Pattern;
 
 /**
  * Upload sessions in storage ({@code _uploads/<id>/}, {@link UploadParts}). Each chunk becomes one
- * object named by its offset, committed only if no chunk holds that offset yet, so a repeated or
- * concurrent chunk is refused with 416 and never overwrites bytes. The running SHA-256 of a
- * session is kept in memory as a cache; after a restart, or on another instance, the chunks are
- * read again to verify.
+ * object named by its offset and its own write id, kept only if no other chunk is at that offset,
+ * so a repeated or concurrent chunk is refused with 416 and never overwrites bytes. The running
+ * SHA-256 of a session is kept in memory while chunks arrive at one instance, and the digest of
+ * the bytes so far is recorded beside each chunk, so that any instance completes the upload
+ * without reading it; only a session continued on an instance without the running hash (a
+ * restart, a chunk through another instance) is read again at completion.
  */
 final class DefaultUploadService implements UploadService {
 
@@ -112,7 +114,8 @@ final class DefaultUploadService implements UploadService {
     HashState state = hashes.asMap().remove(key);
     MessageDigest md = state != null && state.size == offset ? state.sha256
         : offset == 0 ? Digest.newMessageDigest(Digest.SHA256) : null;
-    StorageWriter writer = parts.writer(offset);
+    UploadParts.Chunk chunk = parts.chunk(offset);
+    StorageWriter writer = chunk.writer();
     return new Receiver<>(writer, md) {
       @Override
       UploadStatus complete(long received) {
@@ -135,9 +138,13 @@ final class DefaultUploadService implements UploadService {
           remember(offset);
           return new UploadStatus(repository, id, offset);
         }
-        if (!writer.commitIfAbsent()) {
+        if (!chunk.commit()) {
           throw new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id
               + " already has a chunk at offset " + offset + " (a repeated or concurrent chunk)");
+        }
+        Digest upToEnd = digestSoFar(md);
+        if (upToEnd != null) {
+          chunk.recordDigest(upToEnd);
         }
         remember(offset + received);
         return new UploadStatus(repository, id, offset + received);
@@ -258,11 +265,11 @@ final class DefaultUploadService implements UploadService {
     UploadParts received = new UploadParts(storage, repository, id);
     List<UploadParts.Part> parts = received.list();
     long total = parts.isEmpty() ? 0 : parts.get(parts.size() - 1).end();
-    HashState state = digest.algorithm().equals(Digest.SHA256)
-        ? hashes.asMap().remove(sessionKey(repository, id)) : null;
-    Digest actual = state != null && state.size == total
-        ? Digest.fromHash(Digest.SHA256, state.sha256.digest())
-        : received.digest(parts, digest.algorithm());
+    hashes.invalidate(sessionKey(repository, id));
+    // The digest the instance that received the last chunk recorded, else the bytes read again.
+    Digest recorded = digest.algorithm().equals(Digest.SHA256) ? received.recordedDigest(parts)
+        : null;
+    Digest actual = recorded != null ? recorded : received.digest(parts, digest.algorithm());
     if (!actual.equals(digest)) {
       deleteSession(repository, id);
       throw mismatch(digest, actual);
@@ -341,6 +348,18 @@ final class DefaultUploadService implements UploadService {
 
   private static String sessionKey(RepositoryName repository, String id) {
     return repository + "@" + id;
+  }
+
+  /** The digest of what {@code md} has seen, leaving it running; null without one. */
+  private static Digest digestSoFar(MessageDigest md) {
+    if (md == null) {
+      return null;
+    }
+    try {
+      return Digest.fromHash(Digest.SHA256, ((MessageDigest) md.clone()).digest());
+    } catch (CloneNotSupportedException e) {
+      return null; // a provider that cannot fork its state: completion reads the bytes again
+    }
   }
 
   private static void requireVerifiable(Digest digest) {

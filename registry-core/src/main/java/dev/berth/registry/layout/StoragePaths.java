@@ -25,7 +25,9 @@ import dev.berth.registry.oci.Tag;
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
- *     │   └── _berth/parts/&lt;offset, 20 digits&gt;           Berth's received bytes, one object per chunk
+ *     │   └── _berth/
+ *     │       ├── parts/&lt;offset, 20 digits&gt;.&lt;write id&gt;    Berth's received bytes, one object per chunk
+ *     │       └── digests/&lt;part name&gt;                   SHA-256 of the bytes up to that chunk's end
  *     └── _referrers/subjects/&lt;alg&gt;/&lt;hex&gt;/              Berth's referrers index for one subject
  *         ├── generation                                  changes on every change below
  *         ├── snapshot                                    a large subject's entries at one generation
@@ -153,9 +155,20 @@ public final class StoragePaths {
     return uploadDirectory(name, id) + "/_berth/parts";
   }
 
-  /** One chunk, named by its offset in 20 digits so that names sort by offset. */
+  /**
+   * One chunk as earlier versions named it: by its offset in 20 digits, so that names sort by
+   * offset. Chunks are now {@code <offset>.<write id>} (see {@code UploadParts}).
+   */
   public static String uploadPart(RepositoryName name, String id, long offset) {
     return uploadParts(name, id) + "/" + partName(offset);
+  }
+
+  /**
+   * {@code _uploads/<id>/_berth/digests/<part name>}: the SHA-256 of an upload's bytes up to the
+   * end of that part.
+   */
+  public static String uploadDigest(RepositoryName name, String id, String partName) {
+    return uploadDirectory(name, id) + "/_berth/digests/" + partName;
   }
 
   public static String partName(long offset) {
