@@ -76,7 +76,7 @@ final class DefaultUploadService implements UploadService {
     requireVerifiable(digest);
     StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
     MessageDigest md = Digest.newMessageDigest(digest.algorithm());
-    return new Receiver<>(writer, md) {
+    return new BodyReceiver<>(writer, md, digesters) {
       @Override
       BlobInfo complete(long received) {
         checkLength(received, length);
@@ -84,11 +84,21 @@ final class DefaultUploadService implements UploadService {
         if (!actual.equals(digest)) {
           throw mismatch(digest, actual);
         }
-        return fence.write(() -> keeper.locked(digest, () -> {
-          writer.commit();
-          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        String data = StoragePaths.blobData(digest);
+        boolean[] committed = {false};
+        return fence.write(() -> {
+          keeper.keep(List.of(digest), () -> keeper.locked(digest, () -> {
+            if (!committed[0]) {
+              writer.commit();
+              committed[0] = true;
+            } else if (!storage.touch(data)) {
+              throw collectedMeanwhile(digest);
+            }
+            Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+            return null;
+          }), () -> keeper.stored(List.of(digest)));
           return new BlobInfo(digest, received);
-        }));
+        });
       }
     };
   }
@@ -116,7 +126,7 @@ final class DefaultUploadService implements UploadService {
         : offset == 0 ? Digest.newMessageDigest(Digest.SHA256) : null;
     UploadParts.Chunk chunk = parts.chunk(offset);
     StorageWriter writer = chunk.writer();
-    return new Receiver<>(writer, md) {
+    return new BodyReceiver<>(writer, md, digesters) {
       @Override
       UploadStatus complete(long received) {
         checkLength(received, length);
@@ -158,79 +168,27 @@ final class DefaultUploadService implements UploadService {
     };
   }
 
-  /**
-   * One request body on its way into a storage writer through a {@link DigestingSink}; subclasses
-   * say what finishing means and whether a body that broke off keeps what arrived.
-   */
-  private abstract class Receiver<T> extends UploadBody<T> {
-    private final StorageWriter writer;
-    private final DigestingSink sink;
-    private boolean ended;
-
-    Receiver(StorageWriter writer, MessageDigest md) {
-      this.writer = writer;
-      this.sink = new DigestingSink(writer, md, digesters);
-    }
-
-    abstract T complete(long received);
-
-    /** By default nothing of a broken-off body is kept. */
-    void keepPartial(long received) {
-      writer.cancel();
-    }
-
-    @Override
-    public long received() {
-      return sink.count();
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      sink.write(b, off, len);
-    }
-
-    @Override
-    public T finish() {
-      ended = true;
-      try {
-        return complete(sink.finish());
-      } finally {
-        writer.cancel();
-      }
-    }
-
-    @Override
-    public void abort() {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      try {
-        keepPartial(sink.finish());
-      } catch (RuntimeException e) {
-        writer.cancel();
-      }
-    }
-
-    @Override
-    public void close() {
-      abort();
-    }
-  }
-
   @Override
   public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
     if (storage.stat(StoragePaths.layerLink(from, digest)).isEmpty()
         && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
       return Optional.empty();
     }
-    return fence.write(() -> keeper.locked(digest, () -> {
-      String data = StoragePaths.blobData(digest);
-      Optional<StorageEntry> entry = storage.touch(data) ? storage.stat(data) : Optional.empty();
-      entry.ifPresent(e -> Links.write(storage, StoragePaths.layerLink(repository, digest),
-          digest));
-      return entry.map(e -> new BlobInfo(digest, e.size()));
-    }));
+    String data = StoragePaths.blobData(digest);
+    return fence.write(() -> {
+      @SuppressWarnings("unchecked")
+      Optional<StorageEntry>[] entry = new Optional[] {Optional.empty()};
+      keeper.settle(List.of(digest), () -> keeper.locked(digest, () -> {
+        if (storage.touch(data)) {
+          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        }
+        return null;
+      }), () -> {
+        entry[0] = storage.stat(data);
+        return entry[0].isPresent();
+      });
+      return entry[0].map(e -> new BlobInfo(digest, e.size()));
+    });
   }
 
   @Override
@@ -275,15 +233,15 @@ final class DefaultUploadService implements UploadService {
       throw mismatch(digest, actual);
     }
     fence.write(() -> {
-      keeper.keepOrCreate(digest, target -> {
+      keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest, target -> {
         try {
-          // A move or a new object: either way stamped with the clock's now (Storage#move).
+          // A new object, stamped with the clock's now (Storage#move).
           received.place(parts, target);
         } catch (ObjectNotFoundException e) {
-          throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
-              "upload " + id + " was completed or cancelled concurrently");
+          throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " was"
+              + " completed or cancelled concurrently, or its blob was collected meanwhile");
         }
-      }, StoragePaths.layerLink(repository, digest));
+      }, StoragePaths.layerLink(repository, digest)), () -> keeper.stored(List.of(digest)));
       return null;
     });
     deleteSession(repository, id);
@@ -374,6 +332,11 @@ final class DefaultUploadService implements UploadService {
       throw new RegistryException(ErrorCode.SIZE_INVALID,
           "received " + received + " bytes but Content-Length was " + declared);
     }
+  }
+
+  private static RegistryException collectedMeanwhile(Digest digest) {
+    return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "blob " + digest + " was removed"
+        + " by a garbage collection on another instance while it was stored; push it again");
   }
 
   private static RegistryException mismatch(Digest expected, Digest actual) {

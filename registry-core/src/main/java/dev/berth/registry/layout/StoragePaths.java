@@ -14,7 +14,10 @@ import dev.berth.registry.oci.Tag;
  * ├── blobs/&lt;alg&gt;/&lt;hh&gt;/&lt;hex&gt;/data                          raw bytes of every blob and manifest
  * ├── _berth/                                             registry-wide Berth state
  * │   ├── referrers-index-version                         written once the index is complete
- * │   └── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
+ * │   ├── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
+ * │   └── gc/
+ * │       ├── lease/&lt;generation, 20 digits&gt;                 the running collection's lease (JSON)
+ * │       └── sweeping/&lt;alg&gt;-&lt;hex&gt;                        a digest a collector is deleting now
  * └── repositories/&lt;name&gt;/                                 names nest: a/b/c
  *     ├── _layers/&lt;alg&gt;/&lt;hex&gt;/link                          "sha256:..." makes a blob visible here
  *     ├── _manifests/
@@ -230,6 +233,30 @@ public final class StoragePaths {
 
   public static String pending(String id) {
     return pendingDirectory() + "/" + id;
+  }
+
+  /**
+   * {@code _berth/gc/lease}: one object per lease generation; the highest names the collection
+   * that may run now, across instances (see {@code GcLease}).
+   */
+  public static String gcLeaseDirectory() {
+    return BERTH + "/gc/lease";
+  }
+
+  public static String gcLease(long generation) {
+    return gcLeaseDirectory() + "/" + partName(generation);
+  }
+
+  /**
+   * {@code _berth/gc/sweeping}: a collector announces here each digest it is about to delete, for
+   * the moment of its last look and its delete, so that writers on other instances can wait.
+   */
+  public static String gcSweepingDirectory() {
+    return BERTH + "/gc/sweeping";
+  }
+
+  public static String gcSweeping(Digest digest) {
+    return gcSweepingDirectory() + "/" + entryName(digest);
   }
 
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */
