@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -176,18 +177,17 @@ final class DefaultUploadService implements UploadService {
     }
     String data = StoragePaths.blobData(digest);
     return fence.write(() -> {
-      @SuppressWarnings("unchecked")
-      Optional<StorageEntry>[] entry = new Optional[] {Optional.empty()};
+      AtomicReference<Optional<StorageEntry>> entry = new AtomicReference<>(Optional.empty());
       keeper.settle(List.of(digest), () -> keeper.locked(digest, () -> {
         if (storage.touch(data)) {
           Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
         }
         return null;
       }), () -> {
-        entry[0] = storage.stat(data);
-        return entry[0].isPresent();
+        entry.set(storage.stat(data));
+        return entry.get().isPresent();
       });
-      return entry[0].map(e -> new BlobInfo(digest, e.size()));
+      return entry.get().map(e -> new BlobInfo(digest, e.size()));
     });
   }
 
