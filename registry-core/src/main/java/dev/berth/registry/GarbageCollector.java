@@ -35,6 +35,10 @@ import java.util.concurrent.locks.Lock;
  * subject lives or while it is tagged itself. Unmarked manifests are swept (revision link, tag index
  * entries, referrers-index entry). Then every blob that no kept manifest of any repository names,
  * and that is older than the grace period, is deleted with the repository links to it.
+ *
+ * <p>With several instances on one storage: a lease ({@link GcLease}) lets one collection run at a
+ * time, and each deletion is announced ({@link SweepIntents}) before its last age check, so that a
+ * write on another instance either is seen by that check or sees the deletion.
  */
 final class GarbageCollector {
 
@@ -200,8 +204,9 @@ final class GarbageCollector {
     String change = null;
     Lock lock = fence.lockFor(digest);
     lock.lock();
-    SweepIntents.Announcement announced = announce(run, digest);
+    SweepIntents.Announcement announced = null;
     try {
+      announced = announce(run, digest);
       Optional<StorageEntry> now = storage.stat(link);
       if (now.isEmpty() || run.recent(now.get().modified())) {
         // Deleted meanwhile, or pushed again (or named by a new index) since the mark: it stays.
@@ -224,8 +229,7 @@ final class GarbageCollector {
       change = subject == null ? null : pending.beginManifest(repository, digest);
       manifests.removal().removeRevision(repository, digest, subject);
     } finally {
-      withdraw(announced);
-      lock.unlock();
+      withdrawAndUnlock(announced, lock);
     }
     for (Tag tag : tags.keySet()) {
       storage.delete(StoragePaths.tagIndexEntry(repository, tag, digest));
@@ -301,8 +305,9 @@ final class GarbageCollector {
     List<RepositoryName> linkedFrom = run.layerLinks.getOrDefault(digest, List.of());
     Lock lock = fence.lockFor(digest);
     lock.lock();
-    SweepIntents.Announcement announced = announce(run, digest);
+    SweepIntents.Announcement announced = null;
     try {
+      announced = announce(run, digest);
       Optional<StorageEntry> now = storage.stat(path);
       if (now.isEmpty() || run.recent(now.get().modified()) || linkedFrom.stream().anyMatch(
           r -> storage.stat(StoragePaths.layerLink(r, digest)).map(StorageEntry::modified)
@@ -326,8 +331,7 @@ final class GarbageCollector {
         storage.delete(StoragePaths.layerLink(repository, digest));
       }
     } finally {
-      withdraw(announced);
-      lock.unlock();
+      withdrawAndUnlock(announced, lock);
     }
   }
 
@@ -339,9 +343,13 @@ final class GarbageCollector {
     return run.lease == null ? null : intents.announce(digest, run.lease.owner());
   }
 
-  private void withdraw(SweepIntents.Announcement announced) {
-    if (announced != null) {
-      intents.withdraw(announced);
+  private void withdrawAndUnlock(SweepIntents.Announcement announced, Lock lock) {
+    try {
+      if (announced != null) {
+        intents.withdraw(announced);
+      }
+    } finally {
+      lock.unlock();
     }
   }
 
