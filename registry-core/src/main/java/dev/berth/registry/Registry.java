@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.gc.CollectionInProgressException;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.referrers.InMemoryReferrersIndex;
@@ -35,6 +36,7 @@ public final class Registry implements AutoCloseable {
   private final ReferrersIndex referrersIndex;
   private final Clock clock;
   private final WriteFence fence;
+  private final SweepIntents intents;
   private final Repositories repositories;
   private final DefaultBlobStore blobs;
   private final DefaultUploadService uploads;
@@ -55,8 +57,9 @@ public final class Registry implements AutoCloseable {
         : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
         : new StorageReferrersIndex(storage);
     this.fence = new WriteFence(clock);
+    this.intents = new SweepIntents(storage, clock);
     this.digesters = new DigestThreads();
-    BlobKeeper keeper = new BlobKeeper(storage, fence);
+    BlobKeeper keeper = new BlobKeeper(storage, fence, intents);
     this.repositories = new Repositories(storage);
     this.pending = new PendingChanges(storage);
     this.catalog = new RepositoryCatalog(storage);
@@ -142,10 +145,17 @@ public final class Registry implements AutoCloseable {
     return Reindexer.isMarked(storage);
   }
 
-  /** Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs. */
+  /**
+   * Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs, expired
+   * uploads. One collection runs at a time over a storage, whichever instance starts it: a lease
+   * in the storage says which (docs/design/gc.md); a dry run needs none.
+   *
+   * @throws CollectionInProgressException when another collection holds the lease, or took it
+   *     over while this one ran
+   */
   public GcReport collectGarbage(GcOptions gcOptions) {
     return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, pending,
-        fence, clock, options).run(gcOptions);
+        fence, intents, clock, options).run(gcOptions);
   }
 
   /**
@@ -158,6 +168,8 @@ public final class Registry implements AutoCloseable {
     int[] purged = {0};
     catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
         false));
+    // Multipart uploads of killed processes (S3): nothing else would ever remove them.
+    storage.discardAbandonedWrites(cutoff);
     return purged[0];
   }
 

@@ -280,6 +280,37 @@ public final class FileSystemStorage implements Storage {
     LocalDisk.pruneEmptyParents(from.getParent(), root, temp);
   }
 
+  /**
+   * One source is renamed; several are joined into a temporary file by the kernel
+   * ({@code FileChannel.transferTo}: no copy through the heap) that is renamed into place.
+   */
+  @Override
+  public void move(List<String> sources, String target) {
+    if (sources.size() == 1 || sources.contains(target)) {
+      Storage.super.move(sources, target);
+      return;
+    }
+    Path to = checkedTarget(target);
+    List<Path> from = sources.stream().map(this::resolve).toList();
+    Path tempFile = area.newFile();
+    try {
+      LocalDisk.concatenate(from, tempFile, durable);
+      stamp(tempFile);
+      LocalDisk.moveIntoPlace(tempFile, to, durable);
+    } catch (NoSuchFileException e) {
+      deleteQuietly(tempFile);
+      String missing = sources.stream().filter(s -> !Files.isRegularFile(resolve(s))).findFirst()
+          .orElse(sources.toString());
+      throw new ObjectNotFoundException(missing);
+    } catch (IOException e) {
+      deleteQuietly(tempFile);
+      throw StorageFullException.of("move " + sources.size() + " objects to " + target, e);
+    }
+    for (String source : sources) {
+      delete(source);
+    }
+  }
+
   @Override
   public boolean delete(String path) {
     Path file = resolve(path);

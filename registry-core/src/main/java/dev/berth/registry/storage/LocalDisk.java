@@ -87,6 +87,42 @@ final class LocalDisk {
     }
   }
 
+  /**
+   * Writes the files {@code sources}, one after another, into the new file {@code target}, letting
+   * the kernel copy ({@code transferTo}: copy_file_range or sendfile on Linux).
+   *
+   * @throws NoSuchFileException when a source is missing (or a folder)
+   */
+  static void concatenate(List<Path> sources, Path target, boolean durable) throws IOException {
+    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      for (Path source : sources) {
+        FileChannel in;
+        try {
+          in = FileChannel.open(source, StandardOpenOption.READ);
+        } catch (IOException e) {
+          if (Files.isDirectory(source)) {
+            throw new NoSuchFileException(source.toString());
+          }
+          throw e;
+        }
+        try (in) {
+          long size = in.size();
+          for (long at = 0; at < size; ) {
+            long n = in.transferTo(at, size - at, out);
+            if (n <= 0) {
+              throw new IOException(source + " ended at " + at + " of " + size + " bytes");
+            }
+            at += n;
+          }
+        }
+      }
+      if (durable) {
+        out.force(false);
+      }
+    }
+  }
+
   /** Creates {@code dir} and its missing parents; returns those it created, outermost first. */
   private static List<Path> createParents(Path dir) throws IOException {
     List<Path> missing = new ArrayList<>();
