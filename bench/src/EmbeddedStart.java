@@ -1,4 +1,4 @@
-import dev.berth.launcher.BerthServer;
+import dev.berth.jetty.BerthServer;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
