@@ -31,7 +31,8 @@ public final class ArtifactBuilder {
   private final String repository;
   private final boolean oras;
   private String artifactType = "application/vnd.berth.test.artifact";
-  private Pushed subject;
+  private JsonObject subject;
+  private String subjectDigest;
   private final List<Blob> blobs = new ArrayList<>();
   private final List<String> tags = new ArrayList<>();
   private final Map<String, String> annotations = new LinkedHashMap<>();
@@ -49,7 +50,17 @@ public final class ArtifactBuilder {
 
   /** The manifest this artifact refers to (its {@code subject}). */
   public ArtifactBuilder subject(Pushed subject) {
-    this.subject = Objects.requireNonNull(subject, "subject");
+    return subject(subject.mediaType(), subject.digest(), subject.size());
+  }
+
+  /** A manifest someone else pushed (a client under test), as read back, as the subject. */
+  public ArtifactBuilder subject(StoredManifest subject) {
+    return subject(subject.mediaType(), subject.digest(), subject.bytes().length);
+  }
+
+  private ArtifactBuilder subject(String mediaType, String digest, long size) {
+    this.subject = Json.descriptor(mediaType, digest, size);
+    this.subjectDigest = digest;
     return this;
   }
 
@@ -100,7 +111,7 @@ public final class ArtifactBuilder {
       manifest.add("layers", fileArray);
     }
     if (subject != null) {
-      manifest.add("subject", Json.descriptor(subject));
+      manifest.add("subject", subject);
     }
     if (!annotations.isEmpty()) {
       manifest.add("annotations", Json.annotations(annotations));
@@ -115,6 +126,6 @@ public final class ArtifactBuilder {
     }
     ImageBuilder.putManifest(transport, repository, digest, mediaType, bytes, tags);
     return new PushedArtifact(repository, digest, mediaType, bytes, tags, artifactType,
-        Optional.ofNullable(subject).map(Pushed::digest), files);
+        Optional.ofNullable(subjectDigest), files);
   }
 }
