@@ -1,5 +1,6 @@
 package dev.berth.jetty;
 
+import dev.berth.registry.Registry;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -14,11 +15,21 @@ import java.util.TreeMap;
  *
  * <p>{@code start-stop}: starts, answers one request, stops, and prints the system properties that
  * changed. {@code leave-open}: starts, answers one request, and returns without closing.
+ * {@code trace}: starts without the warm-up thread and answers one request, then prints
+ * {@code traced} (for {@link WarmUpClassesTest}, which reads the JVM's class loading log).
  */
 public final class EmbeddedMain {
   private EmbeddedMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args[0].equals("trace")) {
+      try (Registry registry = Registry.builder().inMemory().build();
+          BerthServer server = BerthServer.builder(registry).start()) {
+        firstLine(server.port());
+        System.out.println("traced");
+      }
+      return;
+    }
     Properties before = (Properties) System.getProperties().clone();
     BerthServer server = BerthServer.startInMemory();
     String status = firstLine(server.port());
