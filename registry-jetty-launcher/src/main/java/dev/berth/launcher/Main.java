@@ -94,6 +94,9 @@ public final class Main {
   }
 
   private int serve(List<String> args, boolean block) throws Exception {
+    // Jetty's class loading (and its logging's set-up) on a daemon thread, beside the settings
+    // and the registry's start-time recovery.
+    BerthServer.prepare();
     Settings settings = settings(args);
     HttpOptions httpOptions = settings.httpOptions();
     Registry registry = settings.buildRegistry();
