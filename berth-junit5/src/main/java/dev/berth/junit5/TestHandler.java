@@ -22,7 +22,6 @@ final class TestHandler extends Handler.Wrapper {
   private final Faults faults;
 
   TestHandler(RequestJournal journal, Faults faults) {
-    super(true);
     this.journal = journal;
     this.faults = faults;
   }

@@ -48,21 +48,18 @@ public final class BerthServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
-  private final Handler.Wrapper slot;
+  private final ServletSlot slot;
   private final AccessController access;
   private final HttpOptions options;
   private final String host;
   private Registry registry;
   private boolean ownsRegistry;
-  private ServletContextHandler context;
   private volatile boolean closed;
 
-  private BerthServer(Builder b, Server server, ServerConnector connector, Handler.Wrapper slot,
-      ServletContextHandler context) {
+  private BerthServer(Builder b, Server server, ServerConnector connector, ServletSlot slot) {
     this.server = server;
     this.connector = connector;
     this.slot = slot;
-    this.context = context;
     this.access = b.access;
     this.options = b.options;
     this.host = b.host;
@@ -136,37 +133,23 @@ public final class BerthServer implements AutoCloseable {
 
   /**
    * Serves {@code next} from now on, on the same port (a test's fresh registry). Requests that
-   * arrive later see only {@code next}: the servlet and everything it cached go with the old
-   * registry. A registry the server made itself ({@link #startInMemory()}) is closed when it is
+   * arrive later see only {@code next}: a new servlet serves it, and the old one goes with
+   * everything it cached; Jetty itself is not restarted. A registry the server made itself ({@link #startInMemory()}) is closed when it is
    * replaced; one you handed it stays yours.
    */
   public synchronized void serve(Registry next) {
     requireOpen();
-    ServletContextHandler fresh = context(Objects.requireNonNull(next, "registry"), access,
-        options);
-    ServletContextHandler old = context;
     Registry previous = registry;
     boolean ownedPrevious = ownsRegistry;
     try {
-      // Started before it takes requests: a wrapper that is running does not start what it is
-      // given, and its stop (the server's) still reaches the new context through it.
-      slot.setHandler(fresh);
-      fresh.start();
-    } catch (Exception e) {
-      slot.setHandler(old);
-      throw new IllegalStateException("cannot start the servlet for the new registry", e);
+      slot.serve(new BerthServlet(Objects.requireNonNull(next, "registry"), access, options));
+    } catch (jakarta.servlet.ServletException e) {
+      throw new IllegalStateException("cannot serve the new registry", e);
     }
-    context = fresh;
     registry = next;
     ownsRegistry = false;
-    try {
-      old.stop();
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot stop the previous registry's servlet", e);
-    } finally {
-      if (ownedPrevious) {
-        previous.close();
-      }
+    if (ownedPrevious) {
+      previous.close();
     }
   }
 
@@ -183,9 +166,6 @@ public final class BerthServer implements AutoCloseable {
     closed = true;
     try {
       server.stop();
-      if (context.isRunning()) {
-        context.stop();
-      }
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop Berth", e);
     } finally {
@@ -204,18 +184,6 @@ public final class BerthServer implements AutoCloseable {
     if (closed) {
       throw new IllegalStateException("this Berth server is closed");
     }
-  }
-
-  /** The servlet for one registry, in its own context (so that it can be swapped as a whole). */
-  private static ServletContextHandler context(Registry registry, AccessController access,
-      HttpOptions options) {
-    ServletContextHandler context = new ServletContextHandler("/");
-    context.getServletHandler().setDecodeAmbiguousURIs(true);
-    ServletHolder holder = new ServletHolder("berth", new BerthServlet(registry, access, options));
-    holder.setAsyncSupported(true);
-    context.addServlet(holder, "/*");
-    context.setErrorHandler(new JsonErrorHandler());
-    return context;
   }
 
   /** Configures a {@link BerthServer}; {@link #start()} makes it. */
@@ -270,16 +238,11 @@ public final class BerthServer implements AutoCloseable {
     }
 
     /**
-     * A handler every request passes before the servlet (a request log, a test harness). It must
-     * be a dynamic wrapper ({@code new Handler.Wrapper(true)} or a subclass) whose handler the
-     * server sets.
+     * A handler every request passes before the servlet (a request log, a test harness): the
+     * server sets its handler to the servlet's context.
      */
     public Builder wrap(Handler.Wrapper wrapper) {
-      if (!wrapper.isDynamic()) {
-        throw new IllegalArgumentException("the wrapper must be dynamic: the server swaps the"
-            + " servlet behind it when it serves another registry");
-      }
-      this.wrapper = wrapper;
+      this.wrapper = Objects.requireNonNull(wrapper, "wrapper");
       return this;
     }
 
@@ -323,10 +286,19 @@ public final class BerthServer implements AutoCloseable {
       connector.setPort(b.port);
       connector.setIdleTimeout(b.idleTimeout.toMillis());
       server.addConnector(connector);
-      ServletContextHandler context = context(b.registry, b.access, options);
-      Handler.Wrapper slot = b.wrapper != null ? b.wrapper : new Handler.Wrapper(true);
-      slot.setHandler(context);
-      server.setHandler(slot);
+      ServletContextHandler context = new ServletContextHandler("/");
+      context.getServletHandler().setDecodeAmbiguousURIs(true);
+      ServletSlot slot = new ServletSlot(new BerthServlet(b.registry, b.access, options));
+      ServletHolder holder = new ServletHolder("berth", slot);
+      holder.setAsyncSupported(true);
+      context.addServlet(holder, "/*");
+      context.setErrorHandler(new JsonErrorHandler());
+      if (b.wrapper != null) {
+        b.wrapper.setHandler(context);
+        server.setHandler(b.wrapper);
+      } else {
+        server.setHandler(context);
+      }
       server.setErrorHandler(new JsonErrorHandler());
       server.setStopAtShutdown(false);
       try {
@@ -344,7 +316,7 @@ public final class BerthServer implements AutoCloseable {
           System.clearProperty(JETTY_GIT_HASH);
         }
       }
-      return new BerthServer(b, server, connector, slot, context);
+      return new BerthServer(b, server, connector, slot);
     }
   }
 }

@@ -107,7 +107,7 @@ class BerthServerTest {
   @Test
   void aWrapperSeesEveryRequestBeforeTheServlet() throws Exception {
     AtomicInteger seen = new AtomicInteger();
-    Handler.Wrapper counting = new Handler.Wrapper(true) {
+    Handler.Wrapper counting = new Handler.Wrapper() {
       @Override
       public boolean handle(Request request, Response response, Callback callback)
           throws Exception {
@@ -122,15 +122,6 @@ class BerthServerTest {
       assertEquals(404, get(server.url(), "/v2/nothing/tags/list").statusCode());
     }
     assertEquals(2, seen.get());
-  }
-
-  @Test
-  void aWrapperMustBeDynamic() {
-    try (Registry registry = Registry.builder().inMemory().build()) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> BerthServer.builder(registry).wrap(new Handler.Wrapper()));
-      assertTrue(e.getMessage().contains("dynamic"), e.getMessage());
-    }
   }
 
   @Test
