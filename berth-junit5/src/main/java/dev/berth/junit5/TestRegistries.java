@@ -27,7 +27,7 @@ final class TestRegistries {
     this.configuration = configuration;
   }
 
-  /** A new, empty registry; the directory of the previous one (if any) is left for {@link #drop}. */
+  /** A new, empty registry; the previous one's directory (if any) is left for {@link #drop}. */
   Registry next() {
     Registry.Builder builder = Registry.builder();
     if (storage == RegistryStorage.TEMP_DIR) {

@@ -134,8 +134,8 @@ public final class BerthServer implements AutoCloseable {
   /**
    * Serves {@code next} from now on, on the same port (a test's fresh registry). Requests that
    * arrive later see only {@code next}: a new servlet serves it, and the old one goes with
-   * everything it cached; Jetty itself is not restarted. A registry the server made itself ({@link #startInMemory()}) is closed when it is
-   * replaced; one you handed it stays yours.
+   * everything it cached; Jetty itself is not restarted. A registry the server made itself
+   * ({@link #startInMemory()}) is closed when it is replaced; one you handed it stays yours.
    */
   public synchronized void serve(Registry next) {
     requireOpen();

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * covers what a start and a first request load. After a Jetty upgrade, regenerate it:
  *
  * <pre>
- * mvn -pl registry-jetty -am test -Dtest=WarmUpClassesTest -Dsurefire.failIfNoSpecifiedTests=false \
- *     -Dberth.writeWarmUpClasses=$PWD/registry-jetty/src/main/resources/dev/berth/jetty/warm-up.classes
+ * f=$PWD/registry-jetty/src/main/resources/dev/berth/jetty/warm-up.classes
+ * mvn -pl registry-jetty -am test -Dtest=WarmUpClassesTest \
+ *     -Dsurefire.failIfNoSpecifiedTests=false -Dberth.writeWarmUpClasses=$f
  * </pre>
  */
 class WarmUpClassesTest {
