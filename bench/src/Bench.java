@@ -111,6 +111,7 @@ public final class Bench {
     c.data = c.results.resolve("data");
     c.classes = c.results.resolve("classes");
     c.jar = c.repo.resolve("registry-jetty-launcher/target/berth.jar");
+    c.embeddedLib = c.results.resolve("embedded-lib");
     new Bench(c).run();
   }
 

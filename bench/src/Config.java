@@ -13,6 +13,8 @@ final class Config {
   Path work;
   Path jar;
   Path classes;
+  /** What berth-junit5 brings at run time (no logging binding): the embedded rows' class path. */
+  Path embeddedLib;
   boolean quick;
   boolean profile;
   boolean fresh;

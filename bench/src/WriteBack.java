@@ -1,4 +1,4 @@
-import dev.berth.launcher.BerthServer;
+import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,5 +1,6 @@
 package dev.berth.launcher;
 
+import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
 import dev.berth.registry.ReindexReport;
 import dev.berth.registry.StartReport;
@@ -47,14 +48,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    // Jetty sizes its queue padding from the JVM's reference width, which it asks the platform
-    // MBean server for: that loads JMX, some 200 classes and a tenth of a second at start-up. The
-    // answer is known (compressed references below a 32 GiB heap). Set here, where Berth owns the
-    // JVM, never by loading a class of the library; an explicit setting wins.
-    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
-      boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
-      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressed ? "16" : "8");
-    }
     int code = new Main(System.out, System.err).run(args, true);
     if (code != 0) {
       System.exit(code);
@@ -101,6 +94,9 @@ public final class Main {
   }
 
   private int serve(List<String> args, boolean block) throws Exception {
+    // Jetty's class loading (and its logging's set-up) on a daemon thread, beside the settings
+    // and the registry's start-time recovery.
+    BerthServer.prepare();
     Settings settings = settings(args);
     HttpOptions httpOptions = settings.httpOptions();
     Registry registry = settings.buildRegistry();

@@ -3,7 +3,7 @@ package dev.berth.launcher.hostile;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.launcher.BerthServer;
+import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.config.HttpOptions;

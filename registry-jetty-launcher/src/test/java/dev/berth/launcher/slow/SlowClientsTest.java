@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.berth.launcher.BerthServer;
+import dev.berth.jetty.BerthServer;
 import dev.berth.launcher.hostile.Row;
 import dev.berth.launcher.hostile.Wire;
 import dev.berth.registry.Registry;

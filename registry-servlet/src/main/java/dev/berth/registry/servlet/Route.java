@@ -1,7 +1,9 @@
 package dev.berth.registry.servlet;
 
 import dev.berth.registry.access.Action;
+import dev.berth.registry.oci.RegistryException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -17,22 +19,35 @@ import java.util.regex.Pattern;
  * {@code PUT /v2/r/manifests/v1%2fx} found no route at all (404) instead of an invalid tag. An
  * encoded slash is data inside one segment (RFC 3986 2.2), never a separator, and an encoded CR or
  * LF ({@code %0d%0a}, which {@code .} does not match) cannot make a path fall out of the table.
+ *
+ * <p>Public so that what runs around the servlet (an access log, metrics, a test harness) can name
+ * the route of a request the way the servlet will: {@link #resolve(String)}.
  */
-enum Route {
+public enum Route {
+  /** {@code /v2/}: the API version check. */
   BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+  /** {@code /v2/_catalog}. */
   CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG, "HEAD", Action.CATALOG)),
+  /** {@code /v2/<name>/tags/list}. */
   TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+  /** {@code /v2/<name>/manifests/<reference>}. */
   MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", Map.of("GET", Action.PULL,
       "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
+  /** {@code /v2/<name>/blobs/uploads/}: starting an upload (or a mount, or a whole blob). */
   UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),
+  /** {@code /v2/<name>/blobs/uploads/<id>}: a session's chunks, status, end or cancel. */
   UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Map.of("GET", Action.PUSH,
       "HEAD", Action.PUSH, "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
+  /** {@code /v2/<name>/blobs/<digest>}. */
   BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
       "HEAD", Action.PULL, "DELETE", Action.DELETE)),
+  /** {@code /v2/<name>/referrers/<digest>}: OCI 1.1. */
   REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
       "HEAD", Action.PULL)),
+  /** {@code /oras/artifacts/v1/<name>/manifests/<digest>/referrers}: ORAS draft.1. */
   ORAS_REFERRERS("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)/referrers$",
       Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+  /** {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */
   ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$",
       Map.of("GET", Action.PULL, "HEAD", Action.PULL));
 
@@ -52,6 +67,30 @@ enum Route {
   Set<String> methods() {
     return methods.keySet();
   }
+
+  /**
+   * The route a request path goes to, and the repository it names, as the servlet will route it.
+   *
+   * @param rawPath the path below the servlet's mount point, still percent-encoded (for a servlet
+   *     mapped to {@code /*} at the root, the request's path)
+   * @return empty for a path no route takes (the servlet answers it 404)
+   */
+  public static Optional<Target> resolve(String rawPath) {
+    Match match;
+    try {
+      match = match(rawPath);
+      return match == null ? Optional.empty()
+          : Optional.of(new Target(match.route(), Optional.ofNullable(match.group("name"))));
+    } catch (RegistryException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A route and the repository named in the path, decoded but not yet validated (the servlet
+   * answers an invalid one with {@code NAME_INVALID}).
+   */
+  public record Target(Route route, Optional<String> repository) {}
 
   /** A match of a raw (percent-encoded) path against the table, or null for an unknown path. */
   static Match match(String path) {

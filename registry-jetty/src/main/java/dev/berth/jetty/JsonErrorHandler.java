@@ -1,4 +1,4 @@
-package dev.berth.launcher;
+package dev.berth.jetty;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
