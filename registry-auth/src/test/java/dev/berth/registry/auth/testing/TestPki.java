@@ -47,17 +47,17 @@ public final class TestPki {
     genkey(ks, "rogue", "CN=Rogue root", "bc:c");
     genkey(ks, "rogueleaf", "CN=Rogue signer", null);
     genkey(ks, "self", "CN=Berth self-signed signer", null);
-    root = exportCert(ks, "root");
     intermediate = sign(ks, dir, "root", "inter", "bc:c", null);
     leaf = sign(ks, dir, "inter", "leaf", null, null);
     expiredLeaf = sign(ks, dir, "inter", "expired", null, "-3d");
-    rogueRoot = exportCert(ks, "rogue");
     rogueLeaf = sign(ks, dir, "rogue", "rogueleaf", null, null);
-    selfSigned = exportCert(ks, "self");
     KeyStore store = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(ks)) {
       store.load(in, PASS.toCharArray());
     }
+    root = (X509Certificate) store.getCertificate("root");
+    rogueRoot = (X509Certificate) store.getCertificate("rogue");
+    selfSigned = (X509Certificate) store.getCertificate("self");
     leafKey = (PrivateKey) store.getKey("leaf", PASS.toCharArray());
     expiredLeafKey = (PrivateKey) store.getKey("expired", PASS.toCharArray());
     rogueLeafKey = (PrivateKey) store.getKey("rogueleaf", PASS.toCharArray());
@@ -104,11 +104,6 @@ public final class TestPki {
       cmd.addAll(List.of("-ext", ext));
     }
     Programs.run(cmd);
-  }
-
-  private static X509Certificate exportCert(Path ks, String alias) {
-    return parse(Programs.run(List.of(keytool(), "-exportcert", "-rfc", "-alias", alias,
-        "-keystore", ks.toString(), "-storepass", PASS)));
   }
 
   private static X509Certificate sign(Path ks, Path dir, String issuer, String subject,
