@@ -5,7 +5,11 @@ import java.util.List;
 /**
  * {@code WWW-Authenticate} values exactly as distribution writes them: parameters joined by a
  * comma without spaces, values quoted, e.g.
- * {@code Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push",error="insufficient_scope"}
+ * <pre>{@code
+ * Bearer realm="https://auth.example/token",service="registry.example",\
+ *   scope="repository:a/b:pull,push",error="insufficient_scope"
+ * }</pre>
+ * (one line on the wire)
  * and {@code Basic realm="Berth"}. The challenge's {@code scope} carries no resource class
  * (distribution formats {@code type:name:actions}).
  */
@@ -49,7 +53,8 @@ public final class Challenges {
   /** Refuses a configured realm or service that could not be sent in a header. */
   public static String requireHeaderSafe(String what, String value) {
     if (value == null || value.isEmpty() || value.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
-      throw new AuthConfigException(what + " must be a non-empty string without control characters");
+      throw new AuthConfigException(what
+          + " must be a non-empty string without control characters");
     }
     return value;
   }

@@ -69,7 +69,8 @@ public final class TokenServlet extends HttpServlet {
     String type = request.getContentType();
     if (type == null || !type.toLowerCase(java.util.Locale.ROOT)
         .startsWith("application/x-www-form-urlencoded")) {
-      write(response, endpointError(415, "the token form must be application/x-www-form-urlencoded"));
+      write(response, endpointError(415,
+          "the token form must be application/x-www-form-urlencoded"));
       return;
     }
     if (request.getContentLengthLong() > MAX_FORM_BYTES) {

@@ -27,7 +27,8 @@ class HtpasswdFileTest {
         Arguments.of("crypt:rqXexS6ZhobKA", "DES crypt"),
         Arguments.of("plain:secret", "plain-text password"),
         Arguments.of("md5crypt:$1$abc$yCv8BvD8/m8f0Vkka9fzN.", "MD5-crypt ($1$)"),
-        Arguments.of("sha512:$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MTSuDDl3a"
+        Arguments.of("sha512:$6$salt$IxDD3jeSOb5eB1CX5LBsqZFVkJdido3OUILO5Ifz5iwMuTS4XMS130MT"
+            + "SuDDl3a"
             + "CI6WouIL9AjRbLCelDCy.g.", "SHA-crypt ($6$)"),
         Arguments.of("old:$2x$05$m/24P7eEi1kdKDOhIR2B9.4ZfxoQCw/Qdr7tuy827Bxaxvb9QLqlS",
             "pre-2011 variant"),

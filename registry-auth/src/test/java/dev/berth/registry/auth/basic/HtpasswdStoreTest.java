@@ -54,7 +54,8 @@ class HtpasswdStoreTest {
   @Test
   void readsTheCommittedLineDebiansHtpasswdWrote() throws IOException {
     String fixture;
-    try (InputStream in = getClass().getResourceAsStream("/htpasswd/debian-apache2-utils.htpasswd")) {
+    try (InputStream in =
+        getClass().getResourceAsStream("/htpasswd/debian-apache2-utils.htpasswd")) {
       fixture = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     }
     HtpasswdStore store = HtpasswdStore.open(write(fixture), clock);
@@ -108,7 +109,8 @@ class HtpasswdStoreTest {
   void aFileBrokenWhileRunningFailsClosedUntilFixed() throws IOException {
     Path file = write("alice:" + hash("pw") + "\n");
     HtpasswdStore store = HtpasswdStore.open(file, clock);
-    Files.writeString(file, "alice:" + hash("pw") + "\nbob:$apr1$NOhlJ0V/$u0cXPSyiBbd7X.TjkEcl3/\n");
+    Files.writeString(file,
+        "alice:" + hash("pw") + "\nbob:$apr1$NOhlJ0V/$u0cXPSyiBbd7X.TjkEcl3/\n");
     clock.advance(Duration.ofSeconds(2));
     AuthConfigException e = assertThrows(AuthConfigException.class,
         () -> store.verify("alice", "pw"));

@@ -202,7 +202,8 @@ class TokenServletTest {
   void oauth2PasswordGrantThenRefreshGrant() throws Exception {
     HttpResponse<String> r = post("grant_type=password&username=alice&password="
         + enc(ALICE_PASSWORD) + "&service=" + SERVICE + "&client_id=containerd"
-        + "&access_type=offline&scope=" + enc("repository:alice/app:pull repository:alice/app:push"));
+        + "&access_type=offline&scope="
+        + enc("repository:alice/app:pull repository:alice/app:push"));
     assertEquals(200, r.statusCode(), r.body());
     JsonObject body = json(r);
     assertEquals("repository:alice/app:pull,push", body.get("scope").getAsString());

@@ -109,7 +109,8 @@ class TokenIssuerTest {
     IssuerKey key = IssuerKey.load(keyFile);
     // The certificates start when keytool made them, possibly after this test's clock was set.
     TestClock now = TestClock.atSystemTime();
-    String t = TokenIssuer.of(key, "berth", Duration.ofMinutes(5), Duration.ofDays(1), now).issue(Optional.of("bob"), "registry.test",
+    String t = TokenIssuer.of(key, "berth", Duration.ofMinutes(5), Duration.ofDays(1), now)
+        .issue(Optional.of("bob"), "registry.test",
         List.of(Scope.repository("x", "pull"))).token();
     assertEquals(2, SignedJWT.parse(t).getHeader().getX509CertChain().size());
     Path bundle = dir.resolve("root.pem");
