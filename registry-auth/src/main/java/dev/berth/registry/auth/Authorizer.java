@@ -2,7 +2,6 @@ package dev.berth.registry.auth;
 
 import dev.berth.registry.oci.RepositoryName;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
@@ -89,10 +88,5 @@ public interface Authorizer {
         return first.allowsCatalog(who) && second.allowsCatalog(who);
       }
     };
-  }
-
-  /** Every permission, for tables and tests. */
-  static Set<Permission> all() {
-    return EnumSet.allOf(Permission.class);
   }
 }

@@ -83,11 +83,6 @@ public final class ReloadingFile<T> {
     return value;
   }
 
-  /** Whether {@code candidate} is the value currently served (a cache checks it is not stale). */
-  public synchronized boolean isCurrent(Object candidate) {
-    return failure == null && candidate == value;
-  }
-
   public Path path() {
     return path;
   }
