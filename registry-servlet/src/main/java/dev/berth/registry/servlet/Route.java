@@ -1,7 +1,5 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.access.Action;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -10,41 +8,38 @@ import java.util.regex.Pattern;
  * The route table: every path the registry answers, as an anchored pattern on the decoded path.
  * Repository names contain {@code /}, so each pattern pins the suffix ({@code /manifests/<ref>},
  * {@code /blobs/uploads/<id>}, ...) and the name is everything before it. Order matters: the upload
- * routes come before the blob route.
+ * routes come before the blob route. What a method needs from the access seam depends on the method
+ * alone, as in distribution ({@link AccessNeeds}).
  */
 enum Route {
-  BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG, "HEAD", Action.CATALOG)),
-  TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
-  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),
-  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Map.of("GET", Action.PUSH,
-      "HEAD", Action.PUSH, "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
-  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "DELETE", Action.DELETE)),
-  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL)),
+  BASE("^/v2/?$", "GET", "HEAD"),
+  CATALOG("^/v2/_catalog$", "GET", "HEAD"),
+  TAGS("^/v2/(?<name>.+)/tags/list$", "GET", "HEAD"),
+  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", "GET", "HEAD", "PUT", "DELETE"),
+  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", "POST"),
+  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", "GET", "HEAD", "PATCH", "PUT",
+      "DELETE"),
+  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", "GET", "HEAD", "DELETE"),
+  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", "GET", "HEAD"),
   ORAS_REFERRERS("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)/referrers$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL));
+      "GET", "HEAD"),
+  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$", "GET", "HEAD");
 
   private final Pattern pattern;
-  private final Map<String, Action> methods;
+  private final Set<String> methods;
 
-  Route(String pattern, Map<String, Action> methods) {
+  Route(String pattern, String... methods) {
     this.pattern = Pattern.compile(pattern);
-    this.methods = methods;
+    this.methods = Set.of(methods);
   }
 
-  /** The access action of a method on this route, or null when the route does not take it. */
-  Action action(String method) {
-    return methods.get(method);
+  /** Whether the route takes {@code method}. */
+  boolean accepts(String method) {
+    return methods.contains(method);
   }
 
   Set<String> methods() {
-    return methods.keySet();
+    return methods;
   }
 
   /** A match of a path against the table, or null for an unknown path. */
