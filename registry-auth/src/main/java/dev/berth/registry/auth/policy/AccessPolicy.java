@@ -24,6 +24,9 @@ import java.util.Set;
  * {@code adminPolicy} adds its actions on every repository for the users and groups it names.
  * Without a matching pattern only the admin policy grants anything.
  *
+ * <p>A user whom a servlet container authenticated is also a member of every group named like
+ * one of its container roles ({@link Identity#containerUser}).
+ *
  * <p>One deliberate difference from zot: an authenticated user also holds what
  * {@code anonymousPolicy} gives (zot gives it to anonymous callers only, so logging in could lose
  * access that anonymous callers have).
@@ -39,8 +42,10 @@ public final class AccessPolicy implements Authorizer {
 
   /** Actions for named users and groups. */
   record Grant(Set<String> users, Set<String> groups, Set<Permission> actions) {
-    boolean names(String user, Set<String> userGroups) {
-      return users.contains(user) || userGroups.stream().anyMatch(groups::contains);
+    /** Whether it names the user, one of the user's groups, or a container role the user has. */
+    boolean names(Identity who, String user, Set<String> userGroups) {
+      return users.contains(user) || userGroups.stream().anyMatch(groups::contains)
+          || groups.stream().anyMatch(who::inRole);
     }
   }
 
@@ -112,7 +117,7 @@ public final class AccessPolicy implements Authorizer {
       if (rule.pattern().matches(repository.value())) {
         if (user != null) {
           for (Grant g : rule.policies()) {
-            if (g.names(user, groups)) {
+            if (g.names(who, user, groups)) {
               out.addAll(g.actions());
             }
           }
@@ -122,7 +127,7 @@ public final class AccessPolicy implements Authorizer {
         break;
       }
     }
-    if (user != null && admin.names(user, groups)) {
+    if (user != null && admin.names(who, user, groups)) {
       out.addAll(admin.actions());
     }
     return out;

@@ -96,6 +96,18 @@ public final class TokenVerifier {
         config.service(), config.algorithms(), clock);
   }
 
+  /**
+   * Verifies against keys already at hand (the built-in token server's own key), accepting only
+   * {@code algorithms} (empty: distribution's default list). No HMAC secret.
+   */
+  public static TokenVerifier of(TrustedKeys keys, String issuer, String service,
+      List<String> algorithms, Clock clock) {
+    if (keys.isEmpty()) {
+      throw new AuthConfigException("token auth requires at least one token signing key");
+    }
+    return new TokenVerifier(keys, null, issuer, service, algorithms, clock);
+  }
+
   /** Verifies {@code token} (the part after {@code Bearer }). */
   public VerifiedToken verify(String token) throws InvalidTokenException {
     if (token.length() > MAX_TOKEN_LENGTH) {
