@@ -1,5 +1,9 @@
 package dev.berth.registry.auth.token;
 
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.hash.Hashing;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -15,6 +19,8 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.auth.AccessGrants;
 import dev.berth.registry.auth.AuthConfigException;
 import dev.berth.registry.auth.Scope;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -30,6 +36,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Verifies Bearer tokens as distribution's {@code registry/auth/token} does.
@@ -45,6 +52,12 @@ import java.util.Set;
  * <p>Claims: {@code iss} equals the issuer; {@code aud}, a string or a list, contains the service;
  * {@code exp} is required (distribution reads a missing one as 0, long past) and {@code nbf} is
  * optional, both with 60 s of leeway.
+ *
+ * <p>A token that verified is remembered for up to a minute (at most {@value #CACHE_ENTRIES}
+ * tokens, keyed by the SHA-256 of its text, so a hit needs the token itself): a client sends the
+ * same token with every request of a pull, and a signature check costs far more than the
+ * request (hundreds of microseconds for ES256 on the JDK). {@code exp} is checked again on every
+ * hit; nothing that failed is remembered.
  */
 public final class TokenVerifier {
 
@@ -61,7 +74,12 @@ public final class TokenVerifier {
   /** The header {@code typ} of Berth's refresh tokens, which are never access tokens. */
   static final String REFRESH_TYPE = "berth-refresh+jwt";
 
+  static final int CACHE_ENTRIES = 4096;
+  static final Duration CACHE_FOR = Duration.ofMinutes(1);
+
   private final TrustedKeys keys;
+  private final Cache<ByteBuffer, VerifiedToken> verified;
+  private final AtomicLong signatureChecks = new AtomicLong();
   private final byte[] secret;
   private final String issuer;
   private final String service;
@@ -83,6 +101,14 @@ public final class TokenVerifier {
       algs.add(JWSAlgorithm.parse(name));
     }
     this.algorithms = Set.copyOf(algs);
+    Ticker ticker = new Ticker() {
+      @Override
+      public long read() {
+        return clock.millis() * 1_000_000L;
+      }
+    };
+    this.verified = CacheBuilder.newBuilder().maximumSize(CACHE_ENTRIES)
+        .expireAfterWrite(CACHE_FOR).ticker(ticker).build();
   }
 
   /** Reads the configured keys now. */
@@ -113,6 +139,28 @@ public final class TokenVerifier {
     if (token.length() > MAX_TOKEN_LENGTH) {
       throw new InvalidTokenException("token longer than " + MAX_TOKEN_LENGTH + " characters");
     }
+    ByteBuffer key = ByteBuffer.wrap(Hashing.sha256().hashString(token, StandardCharsets.UTF_8)
+        .asBytes());
+    VerifiedToken hit = verified.getIfPresent(key);
+    if (hit != null) {
+      if (!clock.instant().isAfter(hit.expiresAt().plus(LEEWAY))) {
+        return hit;
+      }
+      verified.invalidate(key);
+      throw new InvalidTokenException("token expired at " + hit.expiresAt());
+    }
+    VerifiedToken fresh = verifyUncached(token);
+    verified.put(key, fresh);
+    return fresh;
+  }
+
+  /** How many tokens had their signature checked: tests see the cache work without timing it. */
+  long signatureChecks() {
+    return signatureChecks.get();
+  }
+
+  private VerifiedToken verifyUncached(String token) throws InvalidTokenException {
+    signatureChecks.incrementAndGet();
     SignedJWT jwt;
     try {
       jwt = SignedJWT.parse(token);
