@@ -27,8 +27,8 @@ import java.util.function.Predicate;
  *
  * <p>Every request is matched against the {@link Route} table, passes the {@link AccessController}
  * (who, and every access record the request needs: {@link AccessNeeds}) and only then reaches its
- * handler, which asks the returned {@link dev.berth.registry.access.Permit} any later question. Bodies are read without holding a
- * thread ({@link AsyncBody}). Errors become the distribution-spec envelope in one place
+ * handler, which asks the returned {@link dev.berth.registry.access.Permit} any later question.
+ * Bodies are read without holding a thread ({@link AsyncBody}). Errors become the distribution-spec envelope in one place
  * ({@link Failures}); anything unexpected is logged and answered with a generic 500.
  *
  * <p>Programmatic use: {@code new BerthServlet(registry)}. In a {@code web.xml}, the no-argument

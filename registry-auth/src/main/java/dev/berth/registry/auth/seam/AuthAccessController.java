@@ -59,7 +59,7 @@ public final class AuthAccessController implements AccessController {
 
   /** Establishes who the caller is. */
   @FunctionalInterface
-  public interface IdentitySource {
+  interface IdentitySource {
     Authentication identify(Caller caller);
   }
 

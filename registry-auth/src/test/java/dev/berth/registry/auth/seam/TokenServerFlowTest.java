@@ -133,7 +133,7 @@ class TokenServerFlowTest {
         .status());
   }
 
-  /** The registry asks the policy per request: removing a user takes effect before its token ends. */
+  /** The registry asks the policy per request: a removed user loses access before its token ends. */
   @Test
   void aPolicyEditTakesEffectBeforeTheTokenExpires() throws Exception {
     server.serve(registry, tokens.accessController());

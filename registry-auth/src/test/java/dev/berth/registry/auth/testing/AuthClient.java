@@ -93,7 +93,7 @@ public final class AuthClient {
     return out;
   }
 
-  /** The parameters of a challenge: {@code realm}, {@code service}, {@code scope}, {@code error}. */
+  /** A challenge's parameters: {@code realm}, {@code service}, {@code scope}, {@code error}. */
   public static Map<String, String> params(String challenge) {
     Map<String, String> params = new LinkedHashMap<>();
     Matcher m = PARAM.matcher(challenge);

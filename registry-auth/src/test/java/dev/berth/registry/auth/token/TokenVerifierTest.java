@@ -309,31 +309,6 @@ class TokenVerifierTest {
     assertInvalid(token, "expired");
   }
 
-  /** One signature check per token; a remembered token still expires on time. */
-  @Test
-  void aVerifiedTokenIsRememberedButStillExpires() throws Exception {
-    TokenVerifier verifier = verifier(true);
-    String fresh = sign(claims().build());
-    String ending = sign(claims().expirationTime(Date.from(clock.instant().minusSeconds(50)))
-        .build());
-
-    verifier.verify(fresh);
-    verifier.verify(fresh);
-    verifier.verify(ending);
-    assertEquals(2, verifier.signatureChecks());
-    clock.advance(Duration.ofSeconds(11));
-
-    InvalidTokenException e = assertThrows(InvalidTokenException.class,
-        () -> verifier.verify(ending));
-    assertTrue(e.getMessage().contains("expired"), e.getMessage());
-    assertEquals(2, verifier.signatureChecks(), "refused from the cache, without a check");
-    assertThrows(InvalidTokenException.class, () -> verifier.verify(ending));
-    assertEquals(3, verifier.signatureChecks(), "a refused token is not remembered");
-    clock.advance(Duration.ofSeconds(60));
-    verifier.verify(fresh);
-    assertEquals(4, verifier.signatureChecks(), "checked again after a minute");
-  }
-
   @Test
   void accessClaimsGrantExactNamesOnly() throws Exception {
     JWTClaimsSet c = claims().claim("access", List.of(
