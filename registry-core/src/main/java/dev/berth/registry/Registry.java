@@ -15,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 
@@ -116,6 +117,16 @@ public final class Registry implements AutoCloseable {
   /** Repositories in lexical order, strictly after {@code last} (null for the start). */
   public Page catalog(String last, int limit) {
     return catalog.list(last, limit);
+  }
+
+  /**
+   * Repositories in lexical order, strictly after {@code last}, that {@code visible} accepts: the
+   * catalog as a caller who may read only some repositories sees it. A page holds {@code limit}
+   * visible names whenever that many remain; {@link Page#next()} is set only when another visible
+   * one follows.
+   */
+  public Page catalog(String last, int limit, Predicate<RepositoryName> visible) {
+    return catalog.list(last, limit, visible);
   }
 
   /**

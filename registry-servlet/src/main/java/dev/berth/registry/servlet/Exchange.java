@@ -1,5 +1,6 @@
 package dev.berth.registry.servlet;
 
+import dev.berth.registry.access.Permit;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
@@ -34,8 +35,8 @@ final class Exchange {
   boolean bodyStarted;
   /** Whether the answer must close the connection (part of the body was left unread). */
   boolean closeConnection;
-  /** The access question asked for this request, for the challenge of a 401. */
-  dev.berth.registry.access.AccessRequest accessRequest;
+  /** What the access seam let this request do, for the handlers' later questions. */
+  Permit permit = Permit.ALL;
 
   Exchange(HttpServletRequest request, HttpServletResponse response, Route.Match match,
       HttpOptions options, Failures failures) {

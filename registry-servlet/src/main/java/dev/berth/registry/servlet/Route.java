@@ -1,6 +1,5 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.access.Action;
 import dev.berth.registry.oci.RegistryException;
 import java.util.Map;
 import java.util.Optional;
@@ -20,52 +19,51 @@ import java.util.regex.Pattern;
  * encoded slash is data inside one segment (RFC 3986 2.2), never a separator, and an encoded CR or
  * LF ({@code %0d%0a}, which {@code .} does not match) cannot make a path fall out of the table.
  *
+ * <p>What a method needs from the access seam depends on the method alone, as in distribution
+ * ({@link AccessNeeds}).
+ *
  * <p>Public so that what runs around the servlet (an access log, metrics, a test harness) can name
  * the route of a request the way the servlet will: {@link #resolve(String)}.
  */
 public enum Route {
   /** {@code /v2/}: the API version check. */
-  BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+  BASE("^/v2/?$", "GET", "HEAD"),
   /** {@code /v2/_catalog}. */
-  CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG, "HEAD", Action.CATALOG)),
+  CATALOG("^/v2/_catalog$", "GET", "HEAD"),
   /** {@code /v2/<name>/tags/list}. */
-  TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+  TAGS("^/v2/(?<name>.+)/tags/list$", "GET", "HEAD"),
   /** {@code /v2/<name>/manifests/<reference>}. */
-  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
+  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", "GET", "HEAD", "PUT", "DELETE"),
   /** {@code /v2/<name>/blobs/uploads/}: starting an upload (or a mount, or a whole blob). */
-  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),
+  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", "POST"),
   /** {@code /v2/<name>/blobs/uploads/<id>}: a session's chunks, status, end or cancel. */
-  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Map.of("GET", Action.PUSH,
-      "HEAD", Action.PUSH, "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
+  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", "GET", "HEAD", "PATCH", "PUT",
+      "DELETE"),
   /** {@code /v2/<name>/blobs/<digest>}. */
-  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "DELETE", Action.DELETE)),
+  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", "GET", "HEAD", "DELETE"),
   /** {@code /v2/<name>/referrers/<digest>}: OCI 1.1. */
-  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL)),
+  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", "GET", "HEAD"),
   /** {@code /oras/artifacts/v1/<name>/manifests/<digest>/referrers}: ORAS draft.1. */
   ORAS_REFERRERS("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)/referrers$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
+      "GET", "HEAD"),
   /** {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */
-  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL));
+  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$", "GET", "HEAD");
 
   private final Pattern pattern;
-  private final Map<String, Action> methods;
+  private final Set<String> methods;
 
-  Route(String pattern, Map<String, Action> methods) {
+  Route(String pattern, String... methods) {
     this.pattern = Pattern.compile(pattern);
-    this.methods = methods;
+    this.methods = Set.of(methods);
   }
 
-  /** The access action of a method on this route, or null when the route does not take it. */
-  Action action(String method) {
-    return methods.get(method);
+  /** Whether the route takes {@code method}. */
+  boolean accepts(String method) {
+    return methods.contains(method);
   }
 
   Set<String> methods() {
-    return methods.keySet();
+    return methods;
   }
 
   /**
