@@ -41,7 +41,7 @@ public final class FileSystemStorage implements Storage {
   private final Clock clock;
   private final boolean durable;
   private final TemporaryArea area;
-  private final java.util.concurrent.ThreadPoolExecutor flusher = flusherPool();
+  private final java.util.concurrent.ThreadPoolExecutor flusher = LocalDisk.flusherPool();
 
   private FileSystemStorage(Path root, Clock clock, boolean durable) {
     this.root = root.toAbsolutePath().normalize();
@@ -84,25 +84,9 @@ public final class FileSystemStorage implements Storage {
     return durable;
   }
 
-  /**
-   * The threads that flush large objects while they are written ({@link FileSystemWriter}): waits
-   * on the disk, so a few serve many uploads; daemon, gone after a minute idle, shut down by
-   * {@link #close()}.
-   */
+  /** Flushes large objects while they are written ({@link FileSystemWriter}); stops on close. */
   java.util.concurrent.ExecutorService flusher() {
     return flusher;
-  }
-
-  private static java.util.concurrent.ThreadPoolExecutor flusherPool() {
-    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4,
-        60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
-        r -> {
-          Thread t = new Thread(r, "berth-flush");
-          t.setDaemon(true);
-          return t;
-        });
-    pool.allowCoreThreadTimeOut(true);
-    return pool;
   }
 
   /** Gives a file the storage clock's time. */

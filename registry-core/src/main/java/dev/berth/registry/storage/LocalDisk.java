@@ -199,6 +199,22 @@ final class LocalDisk {
     return names.toArray(String[]::new);
   }
 
+  /**
+   * Threads that flush large files while they are written: waits on the disk, so a few serve
+   * many uploads; daemon, gone after a minute idle.
+   */
+  static java.util.concurrent.ThreadPoolExecutor flusherPool() {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4,
+        60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "berth-flush");
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
+
   /** The operating system's reason for a failure ("Permission denied"), else its message. */
   static String reason(IOException e) {
     if (e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null) {
