@@ -28,7 +28,9 @@ import java.util.Set;
  * groups share, and {@link #alternate}, which runs a workload against each registry in turn. The
  * groups live beside it, one file each: {@link Limits}, {@link Startup}, {@link Manifests},
  * {@link Listings} (tags and catalog), {@link Referrers}, {@link Blobs} (pull and push),
- * {@link Memory} and {@link Gc}. {@link DataSets} and {@link Layout} write the data they read,
+ * {@link ManifestPuts}, {@link Memory} and {@link Gc}. The write rows (push, manifest PUT) also run
+ * a third server, Berth with {@code --storage-fsync false}, so that the cost of flushing shows
+ * within the same rounds. {@link DataSets} and {@link Layout} write the data they read,
  * {@link Processes} runs Berth, registry:2 and the tools, {@link Report} writes the table and the
  * JSON, {@link Profiles} records and summarises JFR. {@link Config} holds the sizes, {@link Row}
  * one line of the table.
@@ -43,6 +45,8 @@ public final class Bench {
   final Config config;
   final Map<String, Row> rows = new LinkedHashMap<>();
   final Map<String, Double> limits = new LinkedHashMap<>();
+  /** Row with Berth's default flushing, and the same workload's row without flushing. */
+  final Map<Row, Row> flushPairs = new LinkedHashMap<>();
   final List<String> info = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -107,6 +111,7 @@ public final class Bench {
     c.data = c.results.resolve("data");
     c.classes = c.results.resolve("classes");
     c.jar = c.repo.resolve("registry-jetty-launcher/target/berth.jar");
+    c.embeddedLib = c.results.resolve("embedded-lib");
     new Bench(c).run();
   }
 
@@ -122,19 +127,23 @@ public final class Bench {
     guarded("startup", new Startup(this)::measure);
     boolean http = config.wants("manifests") || config.wants("tags") || config.wants("catalog")
         || config.wants("referrers") || config.wants("pull") || config.wants("push")
-        || config.wants("memory");
+        || config.wants("manifest-put") || config.wants("memory");
     if (http) {
       guarded("http", this::httpWorkloads);
     }
     guarded("gc", new Gc(this)::measure);
+    info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
+    new Report(this).write();
+    // After the report: what the write rows stored waits in work/trash, and deleting many small
+    // files takes minutes on a disk mounted with discard.
+    long t1 = System.nanoTime();
+    log("== deleting the work directory (what the write rows stored)");
     Processes.deleteTree(config.work);
     if (config.clean) {
-      // Deleting a million small files takes minutes on a disk mounted with discard.
       log("== deleting the data sets (--clean)");
       Processes.deleteTree(config.data);
     }
-    info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
-    new Report(this).write();
+    log("bench: deleted in " + Math.round((System.nanoTime() - t1) / 1e9) + " s");
   }
 
   interface Step {
@@ -153,7 +162,8 @@ public final class Bench {
   }
 
   // ------------------------------------------------------------------------------------------
-  // HTTP workloads on one pair of long-running servers (rows 1-6 and 9)
+  // HTTP workloads on one pair of long-running servers (rows 1-6 and 9), and a third for the
+  // write rows
 
   /** One registry under test. */
   record Target(String name, String base, Process process, Path storage) {
@@ -169,6 +179,8 @@ public final class Bench {
 
   Target berth;
   Target registry2;
+  /** Berth with {@code --storage-fsync false}, for the write rows only; else null. */
+  Target berthNoFsync;
   DataSets.SeedInfo seed;
 
   void httpWorkloads() throws Exception {
@@ -179,18 +191,22 @@ public final class Bench {
     Path berthDir = set.resolve("berth");
     Path r2Dir = set.resolve("registry2");
     seed = new DataSets(this).http(set, berthDir, r2Dir);
+    boolean writeRows = config.wants("push") || config.wants("manifest-put");
+    Path noFsyncDir = writeRows ? new DataSets(this).copyForNoFsync(set, berthDir) : null;
     int berthPort = Processes.freePort();
     // Started as the README says (bin/berth), so that the memory row measures what users run.
-    Process bp = Processes.binBerth(config, "serve", "--host", "127.0.0.1",
-        "--port", String.valueOf(berthPort), "--storage", berthDir.toString())
-        .redirectErrorStream(true).redirectOutput(config.work.resolve("berth.log").toFile())
-        .start();
+    Process bp = startBerth(berthPort, berthDir, "berth.log");
     int r2Port = Processes.freePort();
     Path cfg = Processes.writeRegistry2Config(config.work.resolve("registry2.yml"), r2Dir,
         r2Port);
     Process rp = new ProcessBuilder("docker-registry", "serve", cfg.toString())
         .redirectErrorStream(true).redirectOutput(config.work.resolve("registry2.log").toFile())
         .start();
+    int noFsyncPort = Processes.freePort();
+    Process np = writeRows ? startBerth(noFsyncPort, noFsyncDir, "berth-nofsync.log",
+        "--storage-fsync", "false") : null;
+    Blobs blobs = new Blobs(this);
+    ManifestPuts puts = new ManifestPuts(this);
     try {
       Processes.awaitOk(berthPort, bp, Duration.ofSeconds(120));
       Processes.awaitOk(r2Port, rp, Duration.ofSeconds(60));
@@ -198,21 +214,42 @@ public final class Bench {
       registry2 = new Target("registry2", "http://127.0.0.1:" + r2Port, rp, r2Dir);
       log("bench: Berth pid " + bp.pid() + " on " + berth.base + ", registry:2 pid " + rp.pid()
           + " on " + registry2.base);
+      if (np != null) {
+        Processes.awaitOk(noFsyncPort, np, Duration.ofSeconds(120));
+        berthNoFsync = new Target("berth-nofsync", "http://127.0.0.1:" + noFsyncPort, np,
+            noFsyncDir);
+        log("bench: Berth --storage-fsync false pid " + np.pid() + " on " + berthNoFsync.base
+            + " (push and manifest PUT rows only)");
+      }
       Listings listings = new Listings(this);
-      Blobs blobs = new Blobs(this);
       guarded("manifests", new Manifests(this)::measure);
       guarded("tags", listings::measureTags);
       guarded("catalog", listings::measureCatalog);
       guarded("referrers", new Referrers(this)::measure);
       guarded("pull", blobs::measurePull);
       guarded("push", blobs::measurePush);
-      blobs.removePushedBlobs(berthDir);
-      blobs.removePushedBlobs(r2Dir);
+      guarded("manifest-put", puts::measure);
       guarded("memory", new Memory(this)::measure);
     } finally {
       Processes.stop(bp);
       Processes.stop(rp);
+      Processes.stop(np);
+      // What the write rows stored leaves the data set, with the servers stopped, so that the
+      // data set is as it was.
+      for (Path root : noFsyncDir == null ? List.of(berthDir, r2Dir)
+          : List.of(berthDir, r2Dir, noFsyncDir)) {
+        blobs.removePushedBlobs(root);
+        puts.removeStored(root);
+      }
     }
+  }
+
+  Process startBerth(int port, Path storage, String log, String... extra) throws Exception {
+    List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port",
+        String.valueOf(port), "--storage", storage.toString()));
+    args.addAll(List.of(extra));
+    return Processes.binBerth(config, args.toArray(String[]::new))
+        .redirectErrorStream(true).redirectOutput(config.work.resolve(log).toFile()).start();
   }
 
   /**
@@ -221,10 +258,31 @@ public final class Bench {
    * workload are recorded with JFR.
    */
   void alternate(String what, List<Row> feeds, boolean warmUp, Measure measure) throws Exception {
+    alternate(what, feeds, List.of(), warmUp, measure);
+  }
+
+  /**
+   * {@link #alternate(String, List, boolean, Measure)} with, when {@code noFsync} is not empty,
+   * Berth under {@code --storage-fsync false} as a third server in every round (Berth, Berth
+   * without flushing, registry:2): its values feed {@code noFsync}, whose registry:2 values are the
+   * same runs as those of {@code feeds}. Each pair becomes a line of the cost of flushing.
+   */
+  void alternate(String what, List<Row> feeds, List<Row> noFsync, boolean warmUp, Measure measure)
+      throws Exception {
     log("== " + what);
+    boolean third = !noFsync.isEmpty() && berthNoFsync != null;
+    if (third) {
+      for (int i = 0; i < feeds.size(); i++) {
+        flushPairs.put(feeds.get(i), noFsync.get(i));
+      }
+    }
     if (warmUp) {
       measure.run(berth, -1);
       pause();
+      if (third) {
+        measure.run(berthNoFsync, -1);
+        pause();
+      }
       measure.run(registry2, -1);
       pause();
     }
@@ -232,20 +290,38 @@ public final class Bench {
     for (int round = 0; round < config.rounds; round++) {
       double[] b = measure.run(berth, round);
       pause();
+      double[] n = null;
+      if (third) {
+        n = measure.run(berthNoFsync, round);
+        pause();
+      }
       double[] r = measure.run(registry2, round);
       pause();
       StringBuilder line = new StringBuilder("  round " + (round + 1) + ":");
       for (int i = 0; i < feeds.size(); i++) {
         feeds.get(i).berth.add(b[i]);
         feeds.get(i).registry2.add(r[i]);
-        line.append(String.format(Locale.ROOT, "  %s Berth %s / registry:2 %s %s",
-            feeds.get(i).id, Util.format(b[i]), Util.format(r[i]), feeds.get(i).unit));
+        line.append(String.format(Locale.ROOT, "  %s Berth %s", feeds.get(i).id,
+            Util.format(b[i])));
+        if (n != null) {
+          noFsync.get(i).berth.add(n[i]);
+          noFsync.get(i).registry2.add(r[i]);
+          line.append(" / Berth fsync off ").append(Util.format(n[i]));
+        }
+        line.append(String.format(Locale.ROOT, " / registry:2 %s %s", Util.format(r[i]),
+            feeds.get(i).unit));
       }
       log(line.toString());
     }
     if (recording != null) {
       Profiles.stop(berth, config.results, recording);
     }
+  }
+
+  /** {@code sync}: what earlier runs left in the page cache goes to disk now, untimed. */
+  void syncDisk() throws Exception {
+    Processes.ExecResult r = Processes.exec(List.of("sync"), null);
+    Util.check(r.code() == 0, "sync: " + r.output());
   }
 
   void pause() throws InterruptedException {

@@ -13,6 +13,8 @@ final class Config {
   Path work;
   Path jar;
   Path classes;
+  /** What berth-junit5 brings at run time (no logging binding): the embedded rows' class path. */
+  Path embeddedLib;
   boolean quick;
   boolean profile;
   boolean fresh;
@@ -26,6 +28,8 @@ final class Config {
   int parallelClients = 64;
   int parallelPerClient = 4;
   int parallelBlob = (int) Bench.MiB;
+  int putClients = 16;
+  int putPerClient = 32;
   int pullClients = 32;
   int pullSingleRepeats = 2;
   int connections = 32;
@@ -49,6 +53,7 @@ final class Config {
     quick = true;
     bigBlob = 32 * Bench.MiB;
     parallelPerClient = 1;
+    putPerClient = 16;
     pullSingleRepeats = 2;
     loadSeconds = 2;
     tags = 1_000;

@@ -88,6 +88,24 @@ final class DataSets {
     return seed;
   }
 
+  /**
+   * The storage of Berth with {@code --storage-fsync false} (the write rows' third server): a copy
+   * of Berth's own, referrers index included, so that flushing is the only difference between the
+   * two. Kept in {@code set} like the others; made once.
+   */
+  Path copyForNoFsync(Path set, Path berthDir) throws Exception {
+    Path dir = set.resolve("berth-nofsync");
+    Path complete = set.resolve("berth-nofsync.complete");
+    if (!Files.exists(complete)) {
+      Bench.log("== copying Berth's storage for Berth --storage-fsync false (once per data set)");
+      long t = System.nanoTime();
+      Processes.copyTree(berthDir, dir);
+      Files.writeString(complete, String.format(Locale.ROOT, "copied in %.1f s%n",
+          (System.nanoTime() - t) / 1e9));
+    }
+    return dir;
+  }
+
   /** A manifest: its bytes and the blobs it names. */
   record Manifest(byte[] bytes, String digest, List<String> blobs) {}
 

@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * Row 8, start-up: {@code java -jar berth.jar serve} and {@code docker-registry serve} from process
- * start to the first 200 on {@code /v2/}, and Berth embedded in a fresh JVM
- * ({@link EmbeddedStart}).
+ * start to the first 200 on {@code /v2/}; Berth embedded in a fresh JVM ({@link EmbeddedStart}),
+ * first and second start; and the first start's stages ({@code EmbeddedStart --stages}, notes).
  */
 final class Startup {
   final Bench bench;
@@ -31,10 +31,12 @@ final class Startup {
     Row jar = bench.row("startup.jar",
         "start-up: java -jar to first 200 on /v2/ (r2: process start)", "ms", false);
     Row embedded = bench.row("startup.embedded",
-        "start-up: embedded in-memory, in-process (r2: process start)", "ms", false);
-    List<Double> warm = new ArrayList<>();
+        "start-up: embedded in-memory, first in a JVM (r2: process start)", "ms", false);
+    Row second = bench.row("startup.embedded.second",
+        "start-up: embedded in-memory, second in the same JVM", "ms", false);
     List<Double> jvmToReady = new ArrayList<>();
     List<Double> jvmOnly = new ArrayList<>();
+    Map<String, List<Double>> stages = new LinkedHashMap<>();
     for (int round = 0; round < config.startupRounds; round++) {
       Path berthDir = Files.createDirectories(config.work.resolve("startup-berth-" + round));
       Path r2Dir = Files.createDirectories(config.work.resolve("startup-r2-" + round));
@@ -54,17 +56,12 @@ final class Startup {
       embedded.registry2.add(r);
       bench.pause();
       // A again: the embedded, in-process start in a fresh JVM
-      List<String> e = new ArrayList<>(List.of("java"));
-      e.addAll(config.berthJavaOpts);
-      e.addAll(List.of("-cp", config.classes + ":" + config.jar, "EmbeddedStart"));
-      String out = Processes.exec(e, null).output();
-      Map<String, Double> values = keyValues(out);
-      if (!values.containsKey("cold_ms")) {
-        throw new IllegalStateException("EmbeddedStart printed: " + out);
-      }
+      Map<String, Double> values = embedded(List.of(), "cold_ms");
       embedded.berth.add(values.get("cold_ms"));
-      warm.add(values.get("warm_ms"));
+      second.berth.add(values.get("warm_ms"));
       jvmToReady.add(values.get("jvm_to_ready_ms"));
+      embedded(List.of("--stages"), "registry_ms")
+          .forEach((k, v) -> stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
       // The JVM alone: java -version.
       long t = System.nanoTime();
       Processes.exec(List.of("java", "-version"), null);
@@ -74,11 +71,28 @@ final class Startup {
           values.get("cold_ms"), values.get("warm_ms")));
       bench.pause();
     }
-    embedded.addNote(String.format(Locale.ROOT, "first start in a fresh JVM; a second start in "
-        + "the same JVM takes %.1f ms; JVM start to first 200 %.0f ms", Util.median(warm),
-        Util.median(jvmToReady)));
+    embedded.addNote(String.format(Locale.ROOT, "JVM start to first 200 %.0f ms; stages one "
+        + "after the other, no warm-up thread: registry %.0f ms, Jetty start %.0f ms, first "
+        + "request %.0f ms; the start-time recovery of an empty in-memory registry %.0f us",
+        Util.median(jvmToReady), Util.median(stages.get("registry_ms")),
+        Util.median(stages.get("server_ms")), Util.median(stages.get("first_request_ms")),
+        Util.median(stages.get("recovery_us"))));
     jar.addNote(String.format(Locale.ROOT, "of which JVM start (java -version) ~%.0f ms",
         Util.median(jvmOnly)));
+  }
+
+  /** Runs EmbeddedStart in a fresh JVM on berth-junit5's class path; its key=value pairs. */
+  Map<String, Double> embedded(List<String> args, String expected) throws Exception {
+    List<String> e = new ArrayList<>(List.of("java"));
+    e.addAll(config.berthJavaOpts);
+    e.addAll(List.of("-cp", config.classes + ":" + config.embeddedLib + "/*", "EmbeddedStart"));
+    e.addAll(args);
+    String out = Processes.exec(e, null).output();
+    Map<String, Double> values = keyValues(out);
+    if (!values.containsKey(expected)) {
+      throw new IllegalStateException("EmbeddedStart " + args + " printed: " + out);
+    }
+    return values;
   }
 
   /** Starts a server process and polls {@code /v2/} until it answers 200; stops it; ms. */

@@ -2,7 +2,7 @@ package dev.berth.examples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.berth.launcher.BerthServer;
+import dev.berth.jetty.BerthServer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

@@ -3,60 +3,49 @@ package dev.berth.registry;
 import dev.berth.registry.layout.Links;
 import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.storage.Storage;
-import dev.berth.registry.storage.StorageEntry;
-import java.util.Optional;
+import java.util.Collection;
 import java.util.concurrent.locks.Lock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
- * The one place where writes take a blob's sweep lock (docs/design/gc.md): a write that makes a
- * blob reachable touches the blob's bytes (modification time = now) under the lock the collector
- * deletes under, so that a running collection, which re-checks the age under the same lock,
- * spares it; or creates the bytes when they are not there. The collector's side of the lock is
- * in {@link GarbageCollector}.
+ * The one place where writes keep what they reference from garbage collection
+ * (docs/design/gc.md). Within the process, a write touches under the lock the collector deletes
+ * under, and the collector re-checks ages under that lock. Across instances, where locks do not
+ * reach, a write settles ({@link #settle}, {@link #keep}): it touches, waits while a collector
+ * announces deleting what it touched ({@link SweepIntents}), and only then checks that it is
+ * there. The collector's side is in {@link GarbageCollector}.
+ *
+ * <p>A blob that a client checks or a manifest names is kept by touching the repository's link
+ * to it (a few bytes), not its bytes: on S3 a touch is a copy of the object, and a link costs
+ * the same whatever the blob's size. The collector counts a link's time as the blob's.
  */
 final class BlobKeeper {
+  /** A write that meets an announcement this many times in a row gives up (503). */
+  private static final int ROUNDS = 5;
+
   private final Storage storage;
   private final WriteFence fence;
+  private final SweepIntents intents;
 
-  BlobKeeper(Storage storage, WriteFence fence) {
+  BlobKeeper(Storage storage, WriteFence fence, SweepIntents intents) {
     this.storage = storage;
     this.fence = fence;
-  }
-
-  /** Touches the blob's bytes; their entry, or empty when they are gone. */
-  Optional<StorageEntry> touch(Digest digest) {
-    String data = StoragePaths.blobData(digest);
-    Lock lock = fence.lockFor(digest);
-    lock.lock();
-    try {
-      return storage.touch(data) ? storage.stat(data) : Optional.empty();
-    } finally {
-      lock.unlock();
-    }
+    this.intents = intents;
   }
 
   /**
-   * When the repository links the blob ({@code link} exists), touches the bytes and the link; the
-   * bytes' entry, or empty when either is missing.
+   * Touches a repository's link to a blob ({@code _layers} or a manifest's revision link) under
+   * the blob's lock.
+   *
+   * @return false when the link is not there
    */
-  Optional<StorageEntry> touchLinked(String link, Digest digest) {
-    if (storage.stat(link).isEmpty()) {
-      return Optional.empty();
-    }
-    String data = StoragePaths.blobData(digest);
-    Lock lock = fence.lockFor(digest);
-    lock.lock();
-    try {
-      if (!storage.touch(data)) {
-        return Optional.empty();
-      }
-      storage.touch(link);
-      return storage.stat(data);
-    } finally {
-      lock.unlock();
-    }
+  boolean touchLink(String link, Digest digest) {
+    return locked(digest, () -> storage.touch(link));
   }
 
   /**
@@ -65,22 +54,57 @@ final class BlobKeeper {
    */
   void keepOrCreate(Digest digest, Consumer<String> create, String link) {
     String data = StoragePaths.blobData(digest);
-    Lock lock = fence.lockFor(digest);
-    lock.lock();
-    try {
+    locked(digest, () -> {
       if (!storage.touch(data)) {
         create.accept(data);
       }
       if (link != null) {
         Links.write(storage, link, digest);
       }
-    } finally {
-      lock.unlock();
+      return null;
+    });
+  }
+
+  /**
+   * Runs {@code touch}, which touches what a write references, until no collector announces
+   * deleting one of {@code digests} at that moment; then answers {@code present}, which looks at
+   * whether they are all still there. A true answer holds against collections on any instance.
+   */
+  boolean settle(Collection<Digest> digests, Runnable touch, BooleanSupplier present) {
+    for (int round = 1; round <= ROUNDS; round++) {
+      touch.run();
+      if (!intents.awaitNone(digests)) {
+        return present.getAsBoolean();
+      }
     }
+    return false;
+  }
+
+  /**
+   * Runs {@code write}, which touches or (re)writes the objects of {@code digests}, until a round
+   * in which no collector announced deleting them finds them {@code present}: what a write that
+   * makes something new visible (an upload, a manifest) does before it answers.
+   *
+   * @throws RegistryException {@code UNAVAILABLE} when collections keep deleting them
+   */
+  void keep(Collection<Digest> digests, Runnable write, BooleanSupplier present) {
+    for (int round = 1; round <= ROUNDS; round++) {
+      write.run();
+      if (!intents.awaitNone(digests) && present.getAsBoolean()) {
+        return;
+      }
+    }
+    throw new RegistryException(ErrorCode.UNAVAILABLE, "garbage collection on another instance"
+        + " kept deleting " + digests + " while it was written; try again");
+  }
+
+  /** Whether the bytes of every one of {@code digests} are stored. */
+  boolean stored(Collection<Digest> digests) {
+    return digests.stream().allMatch(d -> storage.stat(StoragePaths.blobData(d)).isPresent());
   }
 
   /** Runs {@code action} under the blob's lock. */
-  <T> T locked(Digest digest, java.util.function.Supplier<T> action) {
+  <T> T locked(Digest digest, Supplier<T> action) {
     Lock lock = fence.lockFor(digest);
     lock.lock();
     try {

@@ -27,7 +27,8 @@ final class DefaultBlobStore implements BlobStore {
   /**
    * A blob checked (HEAD) is touched at most this often: pushers check a layer with HEAD, skip its
    * upload, and name it in a manifest moments later; the touch keeps a collection from sweeping it
-   * in between (docs/design/gc.md).
+   * in between (docs/design/gc.md). What is touched is the repository's link to the blob, a few
+   * bytes, so that where a touch is a copy (S3) it costs the same for any blob.
    */
   static final Duration TOUCH_INTERVAL = Duration.ofSeconds(1);
 
@@ -48,13 +49,15 @@ final class DefaultBlobStore implements BlobStore {
 
   @Override
   public Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
-    if (!isLinked(repository, digest)) {
+    Optional<StorageEntry> link = storage.stat(StoragePaths.layerLink(repository, digest))
+        .or(() -> storage.stat(StoragePaths.revisionLink(repository, digest)));
+    if (link.isEmpty()) {
       return Optional.empty();
     }
     Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest))
         .filter(e -> !e.directory());
-    if (data.isPresent() && data.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
-        && keeper.touch(digest).isEmpty()) {
+    if (data.isPresent() && link.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
+        && !keeper.touchLink(link.get().path(), digest)) {
       return Optional.empty();
     }
     return data.map(e -> new BlobInfo(digest, e.size()));

@@ -18,6 +18,7 @@ import dev.berth.registry.oci.Tag;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
@@ -98,12 +99,16 @@ final class DefaultManifestService implements ManifestService {
         String change = subject == null ? null : pending.beginManifest(repository,
             manifest.digest());
         if (plan.linkEmptyBlob()) {
-          keeper.keepOrCreate(Digest.EMPTY_JSON,
-              data -> storage.write(data, DefaultBlobStore.EMPTY_JSON),
-              StoragePaths.layerLink(repository, Digest.EMPTY_JSON));
+          String link = StoragePaths.layerLink(repository, Digest.EMPTY_JSON);
+          keeper.keep(List.of(Digest.EMPTY_JSON), () -> keeper.keepOrCreate(Digest.EMPTY_JSON,
+              data -> storage.write(data, DefaultBlobStore.EMPTY_JSON), link),
+              () -> keeper.stored(List.of(Digest.EMPTY_JSON)));
         }
-        keeper.keepOrCreate(manifest.digest(), data -> storage.write(data, bytes),
-            StoragePaths.revisionLink(repository, manifest.digest()));
+        // Bytes, then revision; kept against collections on other instances before the tag.
+        String revision = StoragePaths.revisionLink(repository, manifest.digest());
+        keeper.keep(List.of(manifest.digest()), () -> keeper.keepOrCreate(manifest.digest(),
+            data -> storage.write(data, bytes), revision),
+            () -> storage.stat(revision).isPresent() && keeper.stored(List.of(manifest.digest())));
         if (reference instanceof Tag tag) {
           tags.point(repository, tag, manifest.digest());
         }

@@ -71,8 +71,8 @@ final class DefaultTagStore implements TagStore {
         .build();
   }
 
-  /** The manifest a tag names now, if the tag exists. */
-  Optional<Digest> resolve(RepositoryName repository, Tag tag) {
+  @Override
+  public Optional<Digest> resolve(RepositoryName repository, Tag tag) {
     return Links.read(storage, StoragePaths.tagCurrentLink(repository, tag));
   }
 

@@ -24,16 +24,19 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
  * Upload sessions in storage ({@code _uploads/<id>/}, {@link UploadParts}). Each chunk becomes one
- * object named by its offset, committed only if no chunk holds that offset yet, so a repeated or
- * concurrent chunk is refused with 416 and never overwrites bytes. The running SHA-256 of a
- * session is kept in memory as a cache; after a restart, or on another instance, the chunks are
- * read again to verify.
+ * object named by its offset and its own write id, kept only if no other chunk is at that offset,
+ * so a repeated or concurrent chunk is refused with 416 and never overwrites bytes. The running
+ * SHA-256 of a session is kept in memory while chunks arrive at one instance, and the digest of
+ * the bytes so far is recorded beside each chunk, so that any instance completes the upload
+ * without reading it; only a session continued on an instance without the running hash (a
+ * restart, a chunk through another instance) is read again at completion.
  */
 final class DefaultUploadService implements UploadService {
 
@@ -64,8 +67,11 @@ final class DefaultUploadService implements UploadService {
   @Override
   public UploadStatus start(RepositoryName repository) {
     String id = UUID.randomUUID().toString();
+    // Unflushed: after a power loss a lost session start only makes the client start again (the
+    // 202 promised no stored content), and the flush would cost a journal commit per upload.
     storage.write(StoragePaths.uploadStartedAt(repository, id),
-        DateTimeFormatter.ISO_INSTANT.format(clock.instant()).getBytes(StandardCharsets.UTF_8));
+        DateTimeFormatter.ISO_INSTANT.format(clock.instant()).getBytes(StandardCharsets.UTF_8),
+        false);
     return new UploadStatus(repository, id, 0);
   }
 
@@ -74,7 +80,7 @@ final class DefaultUploadService implements UploadService {
     requireVerifiable(digest);
     StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
     MessageDigest md = Digest.newMessageDigest(digest.algorithm());
-    return new Receiver<>(writer, md) {
+    return new BodyReceiver<>(writer, md, digesters) {
       @Override
       BlobInfo complete(long received) {
         checkLength(received, length);
@@ -82,11 +88,21 @@ final class DefaultUploadService implements UploadService {
         if (!actual.equals(digest)) {
           throw mismatch(digest, actual);
         }
-        return fence.write(() -> keeper.locked(digest, () -> {
-          writer.commit();
-          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        String data = StoragePaths.blobData(digest);
+        boolean[] committed = {false};
+        return fence.write(() -> {
+          keeper.keep(List.of(digest), () -> keeper.locked(digest, () -> {
+            if (!committed[0]) {
+              writer.commit();
+              committed[0] = true;
+            } else if (!storage.touch(data)) {
+              throw collectedMeanwhile(digest);
+            }
+            Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+            return null;
+          }), () -> keeper.stored(List.of(digest)));
           return new BlobInfo(digest, received);
-        }));
+        });
       }
     };
   }
@@ -112,8 +128,9 @@ final class DefaultUploadService implements UploadService {
     HashState state = hashes.asMap().remove(key);
     MessageDigest md = state != null && state.size == offset ? state.sha256
         : offset == 0 ? Digest.newMessageDigest(Digest.SHA256) : null;
-    StorageWriter writer = parts.writer(offset);
-    return new Receiver<>(writer, md) {
+    UploadParts.Chunk chunk = parts.chunk(offset);
+    StorageWriter writer = chunk.writer();
+    return new BodyReceiver<>(writer, md, digesters) {
       @Override
       UploadStatus complete(long received) {
         checkLength(received, length);
@@ -135,9 +152,13 @@ final class DefaultUploadService implements UploadService {
           remember(offset);
           return new UploadStatus(repository, id, offset);
         }
-        if (!writer.commitIfAbsent()) {
+        if (!chunk.commit()) {
           throw new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id
               + " already has a chunk at offset " + offset + " (a repeated or concurrent chunk)");
+        }
+        Digest upToEnd = digestSoFar(md);
+        if (upToEnd != null) {
+          chunk.recordDigest(upToEnd);
         }
         remember(offset + received);
         return new UploadStatus(repository, id, offset + received);
@@ -151,79 +172,26 @@ final class DefaultUploadService implements UploadService {
     };
   }
 
-  /**
-   * One request body on its way into a storage writer through a {@link DigestingSink}; subclasses
-   * say what finishing means and whether a body that broke off keeps what arrived.
-   */
-  private abstract class Receiver<T> extends UploadBody<T> {
-    private final StorageWriter writer;
-    private final DigestingSink sink;
-    private boolean ended;
-
-    Receiver(StorageWriter writer, MessageDigest md) {
-      this.writer = writer;
-      this.sink = new DigestingSink(writer, md, digesters);
-    }
-
-    abstract T complete(long received);
-
-    /** By default nothing of a broken-off body is kept. */
-    void keepPartial(long received) {
-      writer.cancel();
-    }
-
-    @Override
-    public long received() {
-      return sink.count();
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) {
-      sink.write(b, off, len);
-    }
-
-    @Override
-    public T finish() {
-      ended = true;
-      try {
-        return complete(sink.finish());
-      } finally {
-        writer.cancel();
-      }
-    }
-
-    @Override
-    public void abort() {
-      if (ended) {
-        return;
-      }
-      ended = true;
-      try {
-        keepPartial(sink.finish());
-      } catch (RuntimeException e) {
-        writer.cancel();
-      }
-    }
-
-    @Override
-    public void close() {
-      abort();
-    }
-  }
-
   @Override
   public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
     if (storage.stat(StoragePaths.layerLink(from, digest)).isEmpty()
         && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
       return Optional.empty();
     }
-    return fence.write(() -> keeper.locked(digest, () -> {
-      String data = StoragePaths.blobData(digest);
-      Optional<StorageEntry> entry = storage.touch(data) ? storage.stat(data) : Optional.empty();
-      entry.ifPresent(e -> Links.write(storage, StoragePaths.layerLink(repository, digest),
-          digest));
-      return entry.map(e -> new BlobInfo(digest, e.size()));
-    }));
+    String data = StoragePaths.blobData(digest);
+    return fence.write(() -> {
+      AtomicReference<Optional<StorageEntry>> entry = new AtomicReference<>(Optional.empty());
+      keeper.settle(List.of(digest), () -> keeper.locked(digest, () -> {
+        if (storage.touch(data)) {
+          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        }
+        return null;
+      }), () -> {
+        entry.set(storage.stat(data));
+        return entry.get().isPresent();
+      });
+      return entry.get().map(e -> new BlobInfo(digest, e.size()));
+    });
   }
 
   @Override
@@ -258,25 +226,25 @@ final class DefaultUploadService implements UploadService {
     UploadParts received = new UploadParts(storage, repository, id);
     List<UploadParts.Part> parts = received.list();
     long total = parts.isEmpty() ? 0 : parts.get(parts.size() - 1).end();
-    HashState state = digest.algorithm().equals(Digest.SHA256)
-        ? hashes.asMap().remove(sessionKey(repository, id)) : null;
-    Digest actual = state != null && state.size == total
-        ? Digest.fromHash(Digest.SHA256, state.sha256.digest())
-        : received.digest(parts, digest.algorithm());
+    hashes.invalidate(sessionKey(repository, id));
+    // The digest the instance that received the last chunk recorded, else the bytes read again.
+    Digest recorded = digest.algorithm().equals(Digest.SHA256) ? received.recordedDigest(parts)
+        : null;
+    Digest actual = recorded != null ? recorded : received.digest(parts, digest.algorithm());
     if (!actual.equals(digest)) {
       deleteSession(repository, id);
       throw mismatch(digest, actual);
     }
     fence.write(() -> {
-      keeper.keepOrCreate(digest, target -> {
+      keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest, target -> {
         try {
-          // A move or a new object: either way stamped with the clock's now (Storage#move).
+          // A new object, stamped with the clock's now (Storage#move).
           received.place(parts, target);
         } catch (ObjectNotFoundException e) {
-          throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN,
-              "upload " + id + " was completed or cancelled concurrently");
+          throw new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "upload " + id + " was"
+              + " completed or cancelled concurrently, or its blob was collected meanwhile");
         }
-      }, StoragePaths.layerLink(repository, digest));
+      }, StoragePaths.layerLink(repository, digest)), () -> keeper.stored(List.of(digest)));
       return null;
     });
     deleteSession(repository, id);
@@ -343,6 +311,18 @@ final class DefaultUploadService implements UploadService {
     return repository + "@" + id;
   }
 
+  /** The digest of what {@code md} has seen, leaving it running; null without one. */
+  private static Digest digestSoFar(MessageDigest md) {
+    if (md == null) {
+      return null;
+    }
+    try {
+      return Digest.fromHash(Digest.SHA256, ((MessageDigest) md.clone()).digest());
+    } catch (CloneNotSupportedException e) {
+      return null; // a provider that cannot fork its state: completion reads the bytes again
+    }
+  }
+
   private static void requireVerifiable(Digest digest) {
     if (!digest.isVerifiable()) {
       throw new RegistryException(ErrorCode.DIGEST_INVALID, "cannot verify content against "
@@ -355,6 +335,11 @@ final class DefaultUploadService implements UploadService {
       throw new RegistryException(ErrorCode.SIZE_INVALID,
           "received " + received + " bytes but Content-Length was " + declared);
     }
+  }
+
+  private static RegistryException collectedMeanwhile(Digest digest) {
+    return new RegistryException(ErrorCode.BLOB_UPLOAD_INVALID, "blob " + digest + " was removed"
+        + " by a garbage collection on another instance while it was stored; push it again");
   }
 
   private static RegistryException mismatch(Digest expected, Digest actual) {

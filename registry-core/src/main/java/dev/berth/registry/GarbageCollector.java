@@ -24,11 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Lock;
 
 /**
@@ -40,6 +35,10 @@ import java.util.concurrent.locks.Lock;
  * subject lives or while it is tagged itself. Unmarked manifests are swept (revision link, tag index
  * entries, referrers-index entry). Then every blob that no kept manifest of any repository names,
  * and that is older than the grace period, is deleted with the repository links to it.
+ *
+ * <p>With several instances on one storage: a lease ({@link GcLease}) lets one collection run at a
+ * time, and each deletion is announced ({@link SweepIntents}) before its last age check, so that a
+ * write on another instance either is seen by that check or sees the deletion.
  */
 final class GarbageCollector {
 
@@ -54,12 +53,13 @@ final class GarbageCollector {
   private final DefaultUploadService uploads;
   private final PendingChanges pending;
   private final WriteFence fence;
+  private final SweepIntents intents;
   private final Clock clock;
   private final RegistryOptions registryOptions;
 
   GarbageCollector(Storage storage, ReferrersIndex referrers, RepositoryCatalog catalog,
       DefaultManifestService manifests, DefaultUploadService uploads, PendingChanges pending,
-      WriteFence fence, Clock clock, RegistryOptions registryOptions) {
+      WriteFence fence, SweepIntents intents, Clock clock, RegistryOptions registryOptions) {
     this.storage = storage;
     this.referrers = referrers;
     this.catalog = catalog;
@@ -67,6 +67,7 @@ final class GarbageCollector {
     this.uploads = uploads;
     this.pending = pending;
     this.fence = fence;
+    this.intents = intents;
     this.clock = clock;
     this.registryOptions = registryOptions;
   }
@@ -74,6 +75,8 @@ final class GarbageCollector {
   private static final class Run {
     final GcOptions options;
     final Instant cutoff;
+    /** The lease, or null in a dry run (which deletes nothing). */
+    final GcLease lease;
     final Set<Digest> keptBlobs = new HashSet<>();
     final Map<Digest, List<RepositoryName>> layerLinks = new HashMap<>();
     final List<String> manifestsRemoved = new ArrayList<>();
@@ -85,27 +88,49 @@ final class GarbageCollector {
     int entriesRemoved;
     int uploadsRemoved;
 
-    Run(GcOptions options, Instant cutoff) {
+    Run(GcOptions options, Instant cutoff, GcLease lease) {
       this.options = options;
       this.cutoff = cutoff;
+      this.lease = lease;
     }
 
     boolean recent(Instant modified) {
       return !modified.isBefore(cutoff);
     }
+
+    /** Renews the lease when due; stops the collection when another took it over. */
+    void check() {
+      if (lease != null) {
+        lease.check();
+      }
+    }
   }
 
   public GcReport run(GcOptions options) {
-    Instant t0 = fence.beginCollection();
-    Run run = new Run(options, t0.minus(options.gracePeriod()));
-    catalog.forEachFolder(repository -> collectRepository(run, repository));
-    sweepBlobs(run);
-    return new GcReport(options.dryRun(), run.repositories, run.manifestsScanned, run.blobsScanned,
-        run.manifestsRemoved, run.blobsRemoved, run.bytesFreed, run.entriesRemoved,
-        run.uploadsRemoved, Duration.between(t0, clock.instant()));
+    GcLease lease = options.dryRun() ? null : GcLease.acquire(storage, clock);
+    try {
+      if (lease != null) {
+        intents.clearAll(); // what a collector that died left: no other collects now
+      }
+      Instant t0 = fence.beginCollection();
+      Run run = new Run(options, t0.minus(options.gracePeriod()), lease);
+      catalog.forEachFolder(repository -> collectRepository(run, repository));
+      sweepBlobs(run);
+      if (lease != null) {
+        storage.discardAbandonedWrites(clock.instant().minus(registryOptions.uploadMaxAge()));
+      }
+      return new GcReport(options.dryRun(), run.repositories, run.manifestsScanned,
+          run.blobsScanned, run.manifestsRemoved, run.blobsRemoved, run.bytesFreed,
+          run.entriesRemoved, run.uploadsRemoved, Duration.between(t0, clock.instant()));
+    } finally {
+      if (lease != null) {
+        lease.close();
+      }
+    }
   }
 
   private void collectRepository(Run run, RepositoryName repository) {
+    run.check();
     run.repositories++;
     Map<Digest, Instant> revisions = revisions(repository);
     run.manifestsScanned += revisions.size();
@@ -173,12 +198,15 @@ final class GarbageCollector {
    */
   private void sweepManifest(Run run, RepositoryName repository, Digest digest, ParsedManifest m,
       Map<Tag, Digest> tags) {
+    run.check();
     String link = StoragePaths.revisionLink(repository, digest);
     Digest subject = m == null || m.subject() == null ? null : m.subject().digest();
     String change = null;
     Lock lock = fence.lockFor(digest);
     lock.lock();
+    SweepIntents.Announcement announced = null;
     try {
+      announced = announce(run, digest);
       Optional<StorageEntry> now = storage.stat(link);
       if (now.isEmpty() || run.recent(now.get().modified())) {
         // Deleted meanwhile, or pushed again (or named by a new index) since the mark: it stays.
@@ -190,6 +218,9 @@ final class GarbageCollector {
         }
         return;
       }
+      if (announced != null && !announced.stillValid()) {
+        return; // stalled past the announcement's validity: left for the next collection
+      }
       run.manifestsRemoved.add(repository + "@" + digest);
       run.options.listener().manifestRemoved(repository, digest);
       if (run.options.dryRun()) {
@@ -198,7 +229,7 @@ final class GarbageCollector {
       change = subject == null ? null : pending.beginManifest(repository, digest);
       manifests.removal().removeRevision(repository, digest, subject);
     } finally {
-      lock.unlock();
+      withdrawAndUnlock(announced, lock);
     }
     for (Tag tag : tags.keySet()) {
       storage.delete(StoragePaths.tagIndexEntry(repository, tag, digest));
@@ -257,68 +288,34 @@ final class GarbageCollector {
     if (run.options.dryRun() || candidates.size() < PARALLEL_SWEEP_MIN) {
       candidates.forEach(digest -> sweepBlob(run, digest));
     } else {
-      sweepInParallel(run, candidates);
+      int threads = Math.min(SWEEP_THREADS, candidates.size() / (PARALLEL_SWEEP_MIN / 2));
+      SweepThreads.forEach(candidates, threads, digest -> sweepBlob(run, digest));
     }
     run.blobsRemoved.sort(null);
   }
 
   /**
-   * Deletes the candidates on a few threads. A blob delete is a handful of file-system calls that
-   * wait on the kernel and the disk (unlink and rmdir of the data, its folder and each repository's
-   * link), so several in flight finish sooner even on few cores. Each blob is still deleted under
-   * its own fence lock with the age re-checked, exactly as one thread would; only the bookkeeping
-   * is shared, under the run's lock.
+   * Deletes a blob with its links unless its bytes or one of the links the walk found was touched
+   * since the cut-off (a check or a manifest touches the link, an upload or a mount the bytes).
+   * A link made after the walk came with a touch of the bytes, which this sees.
    */
-  private void sweepInParallel(Run run, List<Digest> candidates) {
-    int threads = Math.min(SWEEP_THREADS, candidates.size() / (PARALLEL_SWEEP_MIN / 2));
-    AtomicInteger next = new AtomicInteger();
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "berth-gc-sweep");
-      t.setDaemon(true);
-      return t;
-    });
-    try {
-      List<Future<?>> workers = new ArrayList<>();
-      for (int i = 0; i < threads; i++) {
-        workers.add(pool.submit(() -> {
-          for (int at; (at = next.getAndIncrement()) < candidates.size(); ) {
-            sweepBlob(run, candidates.get(at));
-          }
-        }));
-      }
-      RuntimeException failure = null;
-      for (Future<?> worker : workers) {
-        try {
-          worker.get();
-        } catch (ExecutionException e) {
-          // Stop handing out work, then report the first failure as it was thrown.
-          next.set(candidates.size());
-          if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException re ? re
-                : new IllegalStateException("blob sweep failed", e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          next.set(candidates.size());
-          failure = new IllegalStateException("interrupted while sweeping blobs", e);
-        }
-      }
-      if (failure != null) {
-        throw failure;
-      }
-    } finally {
-      pool.shutdownNow();
-    }
-  }
-
   private void sweepBlob(Run run, Digest digest) {
+    run.check();
     String path = StoragePaths.blobData(digest);
+    List<RepositoryName> linkedFrom = run.layerLinks.getOrDefault(digest, List.of());
     Lock lock = fence.lockFor(digest);
     lock.lock();
+    SweepIntents.Announcement announced = null;
     try {
+      announced = announce(run, digest);
       Optional<StorageEntry> now = storage.stat(path);
-      if (now.isEmpty() || run.recent(now.get().modified())) {
+      if (now.isEmpty() || run.recent(now.get().modified()) || linkedFrom.stream().anyMatch(
+          r -> storage.stat(StoragePaths.layerLink(r, digest)).map(StorageEntry::modified)
+              .filter(run::recent).isPresent())) {
         return;
+      }
+      if (announced != null && !announced.stillValid()) {
+        return; // stalled past the announcement's validity: left for the next collection
       }
       synchronized (run) {
         run.blobsRemoved.add(digest.toString());
@@ -330,8 +327,26 @@ final class GarbageCollector {
       }
       // The objects themselves: their folders go with them (a storage keeps no empty folder).
       storage.delete(path);
-      for (RepositoryName repository : run.layerLinks.getOrDefault(digest, List.of())) {
+      for (RepositoryName repository : linkedFrom) {
         storage.delete(StoragePaths.layerLink(repository, digest));
+      }
+    } finally {
+      withdrawAndUnlock(announced, lock);
+    }
+  }
+
+  /**
+   * Tells writers on other instances that {@code digest} may be deleted now, before the last look
+   * at its age ({@link SweepIntents}); nothing in a dry run.
+   */
+  private SweepIntents.Announcement announce(Run run, Digest digest) {
+    return run.lease == null ? null : intents.announce(digest, run.lease.owner());
+  }
+
+  private void withdrawAndUnlock(SweepIntents.Announcement announced, Lock lock) {
+    try {
+      if (announced != null) {
+        intents.withdraw(announced);
       }
     } finally {
       lock.unlock();

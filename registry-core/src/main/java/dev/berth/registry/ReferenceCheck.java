@@ -13,7 +13,6 @@ import dev.berth.registry.storage.StorageEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * Checks, before anything is written, that every blob and child manifest a manifest names is in the
@@ -34,14 +33,31 @@ final class ReferenceCheck {
     this.keeper = keeper;
   }
 
+  /** One blob or child manifest a manifest names, and what was found of it. */
+  private static final class Ref {
+    final Descriptor descriptor;
+    final String what;
+    final String link;
+    final boolean child;
+    boolean linked;
+    StorageEntry data;
+
+    Ref(Descriptor descriptor, String what, String link, boolean child) {
+      this.descriptor = descriptor;
+      this.what = what;
+      this.link = link;
+      this.child = child;
+    }
+  }
+
   /** @throws RegistryException with every problem found, when there is one */
   Plan verify(RepositoryName repository, ParsedManifest manifest) {
     List<RegistryException.Error> errors = new ArrayList<>();
     boolean artifact = MediaTypes.ORAS_ARTIFACT_MANIFEST.equals(manifest.mediaType())
         || MediaTypes.OCI_ARTIFACT_MANIFEST.equals(manifest.mediaType());
-    boolean[] emptyBlob = {false};
+    List<Ref> refs = new ArrayList<>();
     if (manifest.config() != null) {
-      checkBlob(repository, manifest.config(), "config", errors, emptyBlob);
+      refs.add(blob(repository, manifest.config(), "config"));
     }
     for (Descriptor blob : manifest.blobs()) {
       if (manifest.externalBlobs().contains(blob.digest())) {
@@ -53,15 +69,25 @@ final class ReferenceCheck {
             + " is a manifest; an artifact's blobs must not be manifests", null));
         continue;
       }
-      checkBlob(repository, blob, artifact ? "blob" : "layer", errors, emptyBlob);
+      refs.add(blob(repository, blob, artifact ? "blob" : "layer"));
     }
     for (Descriptor child : manifest.manifests()) {
-      Optional<StorageEntry> data = keeper.touchLinked(
-          StoragePaths.revisionLink(repository, child.digest()), child.digest());
-      if (data.isEmpty()) {
-        errors.add(blobUnknown(repository, "manifest", child.digest()));
+      refs.add(new Ref(child, "manifest", StoragePaths.revisionLink(repository, child.digest()),
+          true));
+    }
+    find(refs);
+    boolean emptyBlob = false;
+    for (Ref ref : refs) {
+      if (ref.data != null) {
+        checkSize(repository, ref.what, ref.descriptor, ref.data.size(), errors);
+      } else if (!ref.child && ref.descriptor.digest().equals(Digest.EMPTY_JSON)) {
+        // Clients name the OCI empty blob without pushing it (the ORAS Java SDK never uploads
+        // it): accepting the manifest links it (SPEC.md §7).
+        checkSize(repository, ref.what, ref.descriptor, DefaultBlobStore.EMPTY_JSON.length,
+            errors);
+        emptyBlob = true;
       } else {
-        checkSize(repository, "manifest", child, data.get().size(), errors);
+        errors.add(blobUnknown(repository, ref.what, ref.descriptor.digest()));
       }
     }
     if (MediaTypes.ORAS_ARTIFACT_MANIFEST.equals(manifest.mediaType()) && manifest.subject() != null
@@ -77,30 +103,41 @@ final class ReferenceCheck {
           b.code() != ErrorCode.MANIFEST_INVALID));
       throw new RegistryException(errors);
     }
-    return new Plan(emptyBlob[0]);
+    return new Plan(emptyBlob);
+  }
+
+  private static Ref blob(RepositoryName repository, Descriptor blob, String what) {
+    return new Ref(blob, what, StoragePaths.layerLink(repository, blob.digest()), false);
+  }
+
+  /**
+   * Touches each reference's link (so that a collection spares it), settles against collections
+   * on other instances, and then looks for the bytes (and a child's revision link, which is what
+   * a collection deletes of a manifest): in that order, a reference found is one no collection
+   * is deleting (BlobKeeper#settle).
+   */
+  private void find(List<Ref> refs) {
+    List<Digest> digests = refs.stream().map(r -> r.descriptor.digest()).toList();
+    boolean settled = keeper.settle(digests, () -> {
+      for (Ref ref : refs) {
+        ref.linked = keeper.touchLink(ref.link, ref.descriptor.digest());
+      }
+    }, () -> {
+      for (Ref ref : refs) {
+        boolean linked = ref.linked && (!ref.child || storage.stat(ref.link).isPresent());
+        ref.data = linked ? storage.stat(StoragePaths.blobData(ref.descriptor.digest()))
+            .filter(e -> !e.directory()).orElse(null) : null;
+      }
+      return true;
+    });
+    if (!settled) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "garbage collection on another instance"
+          + " kept deleting what the manifest names; try again");
+    }
   }
 
   private boolean isManifest(RepositoryName repository, Digest digest) {
     return storage.stat(StoragePaths.revisionLink(repository, digest)).isPresent();
-  }
-
-  /**
-   * A blob must be linked into the repository. The OCI empty blob is the exception: clients name it
-   * without pushing it (the ORAS Java SDK never uploads it), so a manifest may name it anyway and
-   * accepting the manifest links it (SPEC.md §7).
-   */
-  private void checkBlob(RepositoryName repository, Descriptor blob, String what,
-      List<RegistryException.Error> errors, boolean[] emptyBlob) {
-    Optional<StorageEntry> data = keeper.touchLinked(StoragePaths.layerLink(repository,
-        blob.digest()), blob.digest());
-    if (data.isPresent()) {
-      checkSize(repository, what, blob, data.get().size(), errors);
-    } else if (blob.digest().equals(Digest.EMPTY_JSON)) {
-      checkSize(repository, what, blob, DefaultBlobStore.EMPTY_JSON.length, errors);
-      emptyBlob[0] = true;
-    } else {
-      errors.add(blobUnknown(repository, what, blob.digest()));
-    }
   }
 
   private static void checkSize(RepositoryName repository, String what, Descriptor d, long actual,

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.gc.CollectionInProgressException;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.referrers.InMemoryReferrersIndex;
@@ -14,6 +15,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 
@@ -35,6 +37,7 @@ public final class Registry implements AutoCloseable {
   private final ReferrersIndex referrersIndex;
   private final Clock clock;
   private final WriteFence fence;
+  private final SweepIntents intents;
   private final Repositories repositories;
   private final DefaultBlobStore blobs;
   private final DefaultUploadService uploads;
@@ -57,8 +60,9 @@ public final class Registry implements AutoCloseable {
         : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
         : new StorageReferrersIndex(storage, b.referrersCacheBytes);
     this.fence = new WriteFence(clock);
+    this.intents = new SweepIntents(storage, clock);
     this.digesters = new DigestThreads();
-    BlobKeeper keeper = new BlobKeeper(storage, fence);
+    BlobKeeper keeper = new BlobKeeper(storage, fence, intents);
     this.repositories = new Repositories(storage);
     this.pending = new PendingChanges(storage);
     this.catalog = new RepositoryCatalog(storage);
@@ -121,6 +125,16 @@ public final class Registry implements AutoCloseable {
   }
 
   /**
+   * Repositories in lexical order, strictly after {@code last}, that {@code visible} accepts: the
+   * catalog as a caller who may read only some repositories sees it. A page holds {@code limit}
+   * visible names whenever that many remain; {@link Page#next()} is set only when another visible
+   * one follows.
+   */
+  public Page catalog(String last, int limit, Predicate<RepositoryName> visible) {
+    return catalog.list(last, limit, visible);
+  }
+
+  /**
    * One page of the referrers of {@code subject} in {@code repository}, in ascending digest order.
    * An unknown repository or subject has no referrers (an empty page, never an error).
    *
@@ -147,10 +161,17 @@ public final class Registry implements AutoCloseable {
     return Reindexer.isMarked(storage);
   }
 
-  /** Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs. */
+  /**
+   * Collects garbage: unreachable manifests, referrers of collected subjects, unused blobs, expired
+   * uploads. One collection runs at a time over a storage, whichever instance starts it: a lease
+   * in the storage says which (docs/design/gc.md); a dry run needs none.
+   *
+   * @throws CollectionInProgressException when another collection holds the lease, or took it
+   *     over while this one ran
+   */
   public GcReport collectGarbage(GcOptions gcOptions) {
     return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, pending,
-        fence, clock, options).run(gcOptions);
+        fence, intents, clock, options).run(gcOptions);
   }
 
   /**
@@ -173,6 +194,10 @@ public final class Registry implements AutoCloseable {
     int[] purged = {0};
     catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
         dryRun));
+    if (!dryRun) {
+      // Multipart uploads of killed processes (S3): nothing else would ever remove them.
+      storage.discardAbandonedWrites(cutoff);
+    }
     return purged[0];
   }
 

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Lists repositories in lexical order by walking {@code repositories/}, touching only the folders
@@ -27,12 +28,24 @@ final class RepositoryCatalog {
 
   /** Repositories strictly after {@code last} (null for the start), at most {@code limit}. */
   public Page list(String last, int limit) {
+    return list(last, limit, name -> true);
+  }
+
+  /**
+   * Repositories strictly after {@code last} that {@code include} accepts, at most {@code limit}.
+   * A page is full before the next one is announced: {@code next} is set only when one more
+   * accepted repository exists, so a filtered listing never ends in an empty page.
+   */
+  public Page list(String last, int limit, Predicate<RepositoryName> include) {
     List<String> names = new ArrayList<>();
     if (limit <= 0) {
       return new Page(names, Optional.empty());
     }
     boolean[] more = {false};
     walk(last, false, name -> {
+      if (!include.test(RepositoryName.parse(name))) {
+        return true;
+      }
       if (names.size() < limit) {
         names.add(name);
         return true;
@@ -63,7 +76,7 @@ final class RepositoryCatalog {
   }
 
   /** The first repository folder, in lexical order, that {@code test} accepts. */
-  public Optional<RepositoryName> findFolder(java.util.function.Predicate<RepositoryName> test) {
+  public Optional<RepositoryName> findFolder(Predicate<RepositoryName> test) {
     RepositoryName[] found = {null};
     walk(null, true, name -> {
       RepositoryName candidate = RepositoryName.parse(name);

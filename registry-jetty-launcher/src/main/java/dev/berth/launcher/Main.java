@@ -28,14 +28,6 @@ public final class Main {
   }
 
   public static void main(String[] args) {
-    // Jetty sizes its queue padding from the JVM's reference width, which it asks the platform
-    // MBean server for: that loads JMX, some 200 classes and a tenth of a second at start-up. The
-    // answer is known (compressed references below a 32 GiB heap). Set here, where Berth owns the
-    // JVM, never by loading a class of the library; an explicit setting wins.
-    if (System.getProperty("org.eclipse.jetty.util.referencesPerCacheLine") == null) {
-      boolean compressed = Runtime.getRuntime().maxMemory() < 32L * 1024 * 1024 * 1024;
-      System.setProperty("org.eclipse.jetty.util.referencesPerCacheLine", compressed ? "16" : "8");
-    }
     System.exit(new Main(System.out, System.err, System.getenv()).run(args));
   }
 

@@ -1,22 +1,24 @@
 package dev.berth.registry.access;
 
-import dev.berth.registry.oci.RegistryException;
-
 /**
  * The one seam every request passes before a handler runs. Authentication and authorization plug
- * in here without touching handlers: throw {@link RegistryException} with {@code UNAUTHORIZED}
- * (the HTTP layer adds the challenge from {@link #challenge}) or {@code DENIED} to refuse.
+ * in here without touching handlers: {@link #authorize} establishes who the caller is once per
+ * request and checks everything the request needs; it refuses by throwing {@link AccessDenied}
+ * (401 with the challenge it carries, or 403), and otherwise hands back a {@link Permit} for the
+ * questions the handler asks later (a mount's source, the catalog's entries, moving a tag).
+ *
+ * <p>Implementations live outside the core (Berth's {@code registry-auth}: htpasswd, tokens, the
+ * servlet container's login), so the core stays free of security libraries.
  */
 public interface AccessController {
 
   /** Allows everything: the default. */
-  AccessController ALLOW_ALL = request -> {};
+  AccessController ALLOW_ALL = request -> Permit.ALL;
 
-  /** Returns normally to allow; throws to refuse. */
-  void authorize(AccessRequest request);
-
-  /** The {@code WWW-Authenticate} value sent with a 401, if this controller has one. */
-  default java.util.Optional<String> challenge(AccessRequest request) {
-    return java.util.Optional.empty();
-  }
+  /**
+   * Returns what the caller may do when it may do all of {@link AccessRequest#needs()}.
+   *
+   * @throws AccessDenied (or another {@link dev.berth.registry.oci.RegistryException}) to refuse
+   */
+  Permit authorize(AccessRequest request);
 }

@@ -14,7 +14,10 @@ import dev.berth.registry.oci.Tag;
  * ├── blobs/&lt;alg&gt;/&lt;hh&gt;/&lt;hex&gt;/data                          raw bytes of every blob and manifest
  * ├── _berth/                                             registry-wide Berth state
  * │   ├── referrers-index-version                         written once the index is complete
- * │   └── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
+ * │   ├── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
+ * │   └── gc/
+ * │       ├── lease/&lt;generation, 20 digits&gt;                 the running collection's lease (JSON)
+ * │       └── sweeping/&lt;alg&gt;-&lt;hex&gt;                        a digest a collector is deleting now
  * └── repositories/&lt;name&gt;/                                 names nest: a/b/c
  *     ├── _layers/&lt;alg&gt;/&lt;hex&gt;/link                          "sha256:..." makes a blob visible here
  *     ├── _manifests/
@@ -25,7 +28,9 @@ import dev.berth.registry.oci.Tag;
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
- *     │   └── _berth/parts/&lt;offset, 20 digits&gt;           Berth's received bytes, one object per chunk
+ *     │   └── _berth/
+ *     │       ├── parts/&lt;offset, 20 digits&gt;.&lt;write id&gt;    Berth's received bytes, one object per chunk
+ *     │       └── digests/&lt;part name&gt;                   SHA-256 of the bytes up to that chunk's end
  *     └── _referrers/subjects/&lt;alg&gt;/&lt;hex&gt;/              Berth's referrers index for one subject
  *         ├── generation                                  changes on every change below
  *         ├── snapshot                                    a large subject's entries at one generation
@@ -153,9 +158,20 @@ public final class StoragePaths {
     return uploadDirectory(name, id) + "/_berth/parts";
   }
 
-  /** One chunk, named by its offset in 20 digits so that names sort by offset. */
+  /**
+   * One chunk as earlier versions named it: by its offset in 20 digits, so that names sort by
+   * offset. Chunks are now {@code <offset>.<write id>} (see {@code UploadParts}).
+   */
   public static String uploadPart(RepositoryName name, String id, long offset) {
     return uploadParts(name, id) + "/" + partName(offset);
+  }
+
+  /**
+   * {@code _uploads/<id>/_berth/digests/<part name>}: the SHA-256 of an upload's bytes up to the
+   * end of that part.
+   */
+  public static String uploadDigest(RepositoryName name, String id, String partName) {
+    return uploadDirectory(name, id) + "/_berth/digests/" + partName;
   }
 
   public static String partName(long offset) {
@@ -217,6 +233,30 @@ public final class StoragePaths {
 
   public static String pending(String id) {
     return pendingDirectory() + "/" + id;
+  }
+
+  /**
+   * {@code _berth/gc/lease}: one object per lease generation; the highest names the collection
+   * that may run now, across instances (see {@code GcLease}).
+   */
+  public static String gcLeaseDirectory() {
+    return BERTH + "/gc/lease";
+  }
+
+  public static String gcLease(long generation) {
+    return gcLeaseDirectory() + "/" + partName(generation);
+  }
+
+  /**
+   * {@code _berth/gc/sweeping}: a collector announces here each digest it is about to delete, for
+   * the moment of its last look and its delete, so that writers on other instances can wait.
+   */
+  public static String gcSweepingDirectory() {
+    return BERTH + "/gc/sweeping";
+  }
+
+  public static String gcSweeping(Digest digest) {
+    return gcSweepingDirectory() + "/" + entryName(digest);
   }
 
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */

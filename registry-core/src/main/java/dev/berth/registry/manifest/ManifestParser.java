@@ -15,6 +15,9 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.HashSet;
@@ -178,8 +181,12 @@ public final class ManifestParser {
    * the stack.
    */
   static JsonObject readObject(byte[] bytes) {
-    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes),
-        StandardCharsets.UTF_8)) {
+    // RFC 8259 8.1: JSON between systems is UTF-8. A decoder that reports malformed bytes, instead
+    // of the default that replaces them with U+FFFD, so such bytes are refused, not stored.
+    CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    try (Reader reader = new InputStreamReader(new ByteArrayInputStream(bytes), utf8)) {
       JsonReader jsonReader = new JsonReader(reader);
       jsonReader.setStrictness(Strictness.STRICT);
       JsonElement element = JsonParser.parseReader(jsonReader);
@@ -193,7 +200,9 @@ public final class ManifestParser {
     } catch (JsonParseException | IllegalStateException e) {
       throw JsonFields.invalid("the manifest is not valid JSON: " + rootMessage(e));
     } catch (IOException e) {
-      throw JsonFields.invalid("the manifest is not valid JSON: " + e.getMessage());
+      throw JsonFields.invalid(e instanceof CharacterCodingException
+          ? "the manifest is not UTF-8 (RFC 8259 8.1)"
+          : "the manifest is not valid JSON: " + e.getMessage());
     }
   }
 

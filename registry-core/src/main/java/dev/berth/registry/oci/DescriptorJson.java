@@ -90,8 +90,32 @@ public final class DescriptorJson {
       checkEmbeddedData(where, data, digest, size);
     }
     String artifactType = JsonFields.string(json, "artifactType", prefix);
+    JsonFields.strings(json, "urls", prefix);
+    checkPlatform(json, prefix);
     return new Descriptor(mediaType, digest, size, artifactType,
         JsonFields.annotations(json, prefix));
+  }
+
+  /**
+   * An index entry's {@code platform}, when present, has the image-spec's shape: strings
+   * {@code architecture} and {@code os} (required), {@code os.version} and {@code variant},
+   * string arrays {@code os.features} and {@code features}.
+   */
+  private static void checkPlatform(JsonObject json, String prefix) {
+    JsonObject platform = JsonFields.object(json, "platform", prefix, false);
+    if (platform == null) {
+      return;
+    }
+    String where = prefix + "platform.";
+    for (String required : new String[] {"architecture", "os"}) {
+      if (JsonFields.string(platform, required, where) == null) {
+        throw JsonFields.invalid(where + required + " is required");
+      }
+    }
+    JsonFields.string(platform, "os.version", where);
+    JsonFields.string(platform, "variant", where);
+    JsonFields.strings(platform, "os.features", where);
+    JsonFields.strings(platform, "features", where);
   }
 
   /** Reads the next value of a stream as a descriptor (an entry of a stored array). */

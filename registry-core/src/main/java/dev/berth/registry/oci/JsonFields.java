@@ -70,6 +70,25 @@ public final class JsonFields {
     return element.getAsString();
   }
 
+  /** A field that must be an array of strings, when present; its values. */
+  public static java.util.List<String> strings(JsonObject json, String field, String prefix) {
+    JsonElement element = json.get(field);
+    if (element == null || element.isJsonNull()) {
+      return java.util.List.of();
+    }
+    if (!element.isJsonArray()) {
+      throw invalid(prefix + field + " must be an array of strings");
+    }
+    java.util.List<String> values = new java.util.ArrayList<>();
+    for (JsonElement item : element.getAsJsonArray()) {
+      if (!item.isJsonPrimitive() || !item.getAsJsonPrimitive().isString()) {
+        throw invalid(prefix + field + " must be an array of strings");
+      }
+      values.add(item.getAsString());
+    }
+    return values;
+  }
+
   public static JsonObject object(JsonObject json, String field, String prefix, boolean required) {
     JsonElement element = json.get(field);
     if (element == null || element.isJsonNull()) {

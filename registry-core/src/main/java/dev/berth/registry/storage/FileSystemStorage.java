@@ -41,6 +41,7 @@ public final class FileSystemStorage implements Storage {
   private final Clock clock;
   private final boolean durable;
   private final TemporaryArea area;
+  private final java.util.concurrent.ThreadPoolExecutor flusher = LocalDisk.flusherPool();
 
   private FileSystemStorage(Path root, Clock clock, boolean durable) {
     this.root = root.toAbsolutePath().normalize();
@@ -81,6 +82,11 @@ public final class FileSystemStorage implements Storage {
 
   boolean durable() {
     return durable;
+  }
+
+  /** Flushes large objects while they are written ({@link FileSystemWriter}); stops on close. */
+  java.util.concurrent.ExecutorService flusher() {
+    return flusher;
   }
 
   /** Gives a file the storage clock's time. */
@@ -258,6 +264,37 @@ public final class FileSystemStorage implements Storage {
     LocalDisk.pruneEmptyParents(from.getParent(), root, temp);
   }
 
+  /**
+   * One source is renamed; several are joined into a temporary file by the kernel
+   * ({@code FileChannel.transferTo}: no copy through the heap) that is renamed into place.
+   */
+  @Override
+  public void move(List<String> sources, String target) {
+    if (sources.size() == 1 || sources.contains(target)) {
+      Storage.super.move(sources, target);
+      return;
+    }
+    Path to = checkedTarget(target);
+    List<Path> from = sources.stream().map(this::resolve).toList();
+    Path tempFile = area.newFile();
+    try {
+      LocalDisk.concatenate(from, tempFile, durable);
+      stamp(tempFile);
+      LocalDisk.moveIntoPlace(tempFile, to, durable);
+    } catch (NoSuchFileException e) {
+      deleteQuietly(tempFile);
+      String missing = sources.stream().filter(s -> !Files.isRegularFile(resolve(s))).findFirst()
+          .orElse(sources.toString());
+      throw new ObjectNotFoundException(missing);
+    } catch (IOException e) {
+      deleteQuietly(tempFile);
+      throw StorageFullException.of("move " + sources.size() + " objects to " + target, e);
+    }
+    for (String source : sources) {
+      delete(source);
+    }
+  }
+
   @Override
   public boolean delete(String path) {
     Path file = resolve(path);
@@ -345,6 +382,7 @@ public final class FileSystemStorage implements Storage {
   /** Releases this instance's temporary area; its leftovers are removed. */
   @Override
   public void close() {
+    flusher.shutdown();
     area.close();
   }
 

@@ -39,8 +39,10 @@ final class LocalDisk {
    */
   static void moveIntoPlace(Path from, Path to, boolean durable) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<Path> created = createParents(to.getParent());
+      List<Path> created;
       try {
+        // Inside the retry: a delete may prune a folder while it is being created under it.
+        created = createParents(to.getParent());
         try {
           Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -66,8 +68,9 @@ final class LocalDisk {
    */
   static boolean linkIntoPlace(Path from, Path to, boolean durable) throws IOException {
     for (int attempt = 1; ; attempt++) {
-      List<Path> created = createParents(to.getParent());
+      List<Path> created;
       try {
+        created = createParents(to.getParent());
         Files.createLink(to, from);
       } catch (FileAlreadyExistsException e) {
         return false;
@@ -81,6 +84,42 @@ final class LocalDisk {
         syncEntries(to, created);
       }
       return true;
+    }
+  }
+
+  /**
+   * Writes the files {@code sources}, one after another, into the new file {@code target}, letting
+   * the kernel copy ({@code transferTo}: copy_file_range or sendfile on Linux).
+   *
+   * @throws NoSuchFileException when a source is missing (or a folder)
+   */
+  static void concatenate(List<Path> sources, Path target, boolean durable) throws IOException {
+    try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
+        StandardOpenOption.WRITE)) {
+      for (Path source : sources) {
+        FileChannel in;
+        try {
+          in = FileChannel.open(source, StandardOpenOption.READ);
+        } catch (IOException e) {
+          if (Files.isDirectory(source)) {
+            throw new NoSuchFileException(source.toString());
+          }
+          throw e;
+        }
+        try (in) {
+          long size = in.size();
+          for (long at = 0; at < size; ) {
+            long n = in.transferTo(at, size - at, out);
+            if (n <= 0) {
+              throw new IOException(source + " ended at " + at + " of " + size + " bytes");
+            }
+            at += n;
+          }
+        }
+      }
+      if (durable) {
+        out.force(false);
+      }
     }
   }
 
@@ -158,6 +197,22 @@ final class LocalDisk {
       throw new StorageException("list " + directory, e);
     }
     return names.toArray(String[]::new);
+  }
+
+  /**
+   * Threads that flush large files while they are written: waits on the disk, so a few serve
+   * many uploads; daemon, gone after a minute idle.
+   */
+  static java.util.concurrent.ThreadPoolExecutor flusherPool() {
+    java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(4, 4,
+        60, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+        r -> {
+          Thread t = new Thread(r, "berth-flush");
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   /** The operating system's reason for a failure ("Permission denied"), else its message. */

@@ -3,6 +3,7 @@ package dev.berth.registry.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -93,6 +94,52 @@ public interface Storage extends AutoCloseable {
    * @throws ObjectNotFoundException when the source is missing
    */
   void move(String source, String target);
+
+  /**
+   * Moves several objects, one after another, into one object at {@code target}, replacing it:
+   * the target appears atomically, whole, with the clock's now as its modification time, and then
+   * the sources are deleted. No sources make an empty object. This is how an upload's chunks
+   * become its blob, so stores that can join objects without the bytes passing through this
+   * process do so (a rename for one file; S3's multipart copy); the default reads the sources into
+   * a {@link #writer}.
+   *
+   * @throws ObjectNotFoundException when a source is missing; the target and the sources are then
+   *     as they were
+   */
+  default void move(List<String> sources, String target) {
+    if (sources.contains(target)) {
+      throw new IllegalArgumentException("move " + sources + " onto one of them: " + target);
+    }
+    if (sources.size() == 1) {
+      move(sources.get(0), target);
+      return;
+    }
+    try (StorageWriter writer = writer(target)) {
+      for (String source : sources) {
+        try (InputStream in = open(source, 0)) {
+          in.transferTo(writer);
+        }
+      }
+      writer.commit();
+    } catch (IOException e) {
+      throw new StorageException("move " + sources.size() + " objects to " + target, e);
+    }
+    for (String source : sources) {
+      delete(source);
+    }
+  }
+
+  /**
+   * Discards writes begun before {@code startedBefore} that were never committed or cancelled and
+   * that the store still keeps out of sight: the multipart uploads of a killed process on S3.
+   * Stores whose unfinished writes go away by themselves have nothing to do (the file system's
+   * temporary files are removed when their owner's lock is released, {@code TemporaryArea}).
+   *
+   * @return how many were discarded
+   */
+  default int discardAbandonedWrites(Instant startedBefore) {
+    return 0;
+  }
 
   /**
    * Deletes the object at {@code path}, or every object under it when it is a directory.

@@ -9,11 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import dev.berth.registry.testing.TestClock;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -22,8 +19,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,51 +27,7 @@ import org.junit.jupiter.api.Test;
  * left behind (no stray temporary objects, no empty directories). That check runs before any
  * clean-up, so a leftover fails the test; only then is the storage emptied for the next one.
  */
-public abstract class StorageContract {
-
-  /** A fresh, empty storage whose modification times come from {@code clock}. */
-  protected abstract Storage create(Clock clock) throws Exception;
-
-  /**
-   * Checks what the implementation keeps beside the objects (temporary files, say) after the
-   * storage was closed; the default checks nothing.
-   */
-  protected void assertNothingElseLeft() throws Exception {}
-
-  /** The storage's clock; starts two hours ahead of the wall clock, so a storage must use it. */
-  protected final TestClock clock = new TestClock(Instant.now().plus(Duration.ofHours(2))
-      .truncatedTo(ChronoUnit.SECONDS));
-
-  protected Storage storage;
-
-  @BeforeEach
-  void setUpStorage() throws Exception {
-    storage = create(clock);
-  }
-
-  @AfterEach
-  void nothingLeftBehind() throws Exception {
-    if (storage == null) {
-      return;
-    }
-    List<String> names = storage.list("");
-    List<String> objects = new ArrayList<>();
-    storage.walk("", e -> objects.add(e.path()));
-    try {
-      assertEquals(List.of(), names, "the test deleted every folder it wrote");
-      assertEquals(List.of(), objects, "no object is left behind");
-    } finally {
-      for (String name : names) {
-        storage.delete(name);
-      }
-      storage.close();
-    }
-    assertNothingElseLeft();
-  }
-
-  private static byte[] utf8(String s) {
-    return s.getBytes(StandardCharsets.UTF_8);
-  }
+public abstract class StorageContract extends StorageMoveContract {
 
   @Test
   void writesAndReadsBack() {
@@ -329,5 +280,34 @@ public abstract class StorageContract {
       assertTrue(storage.stat("c/" + (i % 5) + "/keep-" + i).isPresent(), "keep-" + i);
     }
     storage.delete("c");
+  }
+
+  /**
+   * Two writers in sibling trees, each deleting what it wrote: every delete empties the shared
+   * folders ({@code t/a}, {@code t}) that the other writer is creating its path through at that
+   * moment. A write must land even when a folder on its way is pruned while it creates the next
+   * one (as when the last upload session of a repository ends while another one starts).
+   */
+  @Test
+  void aWriteLandsWhileADeletePrunesTheFoldersOnItsWay() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (String side : List.of("t/a/b/c/one-", "t/a/d/e/two-")) {
+        writers.add(pool.submit(() -> {
+          for (int n = 0; n < 200; n++) {
+            storage.write(side + n, utf8("x"));
+            storage.delete(side + n);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> writer : writers) {
+        writer.get(2, java.util.concurrent.TimeUnit.MINUTES);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertEquals(List.of(), storage.list(""), "every write was deleted again");
   }
 }

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.berth.it.support.BerthProcess;
+import dev.berth.it.support.OrasTempFiles;
+import dev.berth.it.support.Programs;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +30,6 @@ import land.oras.Referrers;
 import land.oras.Registry;
 import land.oras.exception.OrasException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -57,6 +58,7 @@ class OrasIT {
   @TempDir
   static Path work;
 
+  static OrasTempFiles sdkTempFiles;
   static BerthProcess berth;
   static RegistryClient http;
   static Registry registry;
@@ -70,6 +72,7 @@ class OrasIT {
 
   @BeforeAll
   static void start() throws Exception {
+    sdkTempFiles = OrasTempFiles.snapshot();
     berth = Launcher.start(storage);
     http = new RegistryClient(berth.url());
     reg = berth.authority();
@@ -86,11 +89,16 @@ class OrasIT {
 
   @AfterAll
   static void stop() throws Exception {
-    if (registry != null) {
-      // The SDK's transfer threads are not daemons: without this the JVM would never exit.
-      registry.getExecutorService().shutdown();
+    try {
+      if (registry != null) {
+        // The SDK's transfer threads are not daemons: without this the JVM would never exit.
+        registry.getExecutorService().shutdown();
+      }
+      Launcher.stop(berth);
+    } finally {
+      // The SDK's copies of what it pushed, which it leaves in java.io.tmpdir.
+      sdkTempFiles.removeNew();
     }
-    Launcher.stop(berth);
   }
 
   private static JsonObject served(String repository, String reference) {
@@ -184,7 +192,8 @@ class OrasIT {
   @Test
   @Order(3)
   void discoversReferrersWithAndWithoutAFilter() {
-    Assumptions.assumeTrue(sbomDigest != null, "attaching failed");
+    Programs.skipUnless(sbomDigest != null,
+        "attaching (attachesASignatureAndAnSbomToTheImage) failed");
     assertEquals(new TreeMap<>(Map.of(signatureDigest, SIGNATURE_TYPE, sbomDigest, SBOM_TYPE)),
         referrers(null));
     assertEquals(Map.of(sbomDigest, SBOM_TYPE), referrers(SBOM_TYPE));
@@ -207,7 +216,8 @@ class OrasIT {
   @Test
   @Order(4)
   void pullsTheAttachedArtifactsBack() throws Exception {
-    Assumptions.assumeTrue(sbomDigest != null, "attaching failed");
+    Programs.skipUnless(sbomDigest != null,
+        "attaching (attachesASignatureAndAnSbomToTheImage) failed");
     Map<String, byte[]> sig = pulledFiles(image.withDigest(signatureDigest), "pulled-sig");
     assertEquals(List.of("signature.json"), List.copyOf(sig.keySet()));
     assertArrayEquals(Files.readAllBytes(signature), sig.get("signature.json"));
@@ -219,7 +229,8 @@ class OrasIT {
   @Test
   @Order(5)
   void deletedReferrerIsGoneFromTheReferrers() {
-    Assumptions.assumeTrue(sbomDigest != null, "attaching failed");
+    Programs.skipUnless(sbomDigest != null,
+        "attaching (attachesASignatureAndAnSbomToTheImage) failed");
     registry.deleteManifest(image.withDigest(signatureDigest));
 
     assertEquals(Map.of(sbomDigest, SBOM_TYPE), referrers(null));

@@ -74,6 +74,20 @@ public final class BerthProcess implements AutoCloseable {
     command.add("-jar");
     command.add(jar().toString());
     command.addAll(List.of(args));
+    return launchCommand(command, environment);
+  }
+
+  /**
+   * Runs {@code command} as given, one that ends in executing the launcher (a wrapper such as
+   * {@code unshare ... sh -c '... exec java -jar berth.jar serve ...'}), and waits for it to
+   * announce its URL.
+   */
+  public static BerthProcess launchCommand(List<String> command) throws IOException {
+    return launchCommand(command, Map.of());
+  }
+
+  private static BerthProcess launchCommand(List<String> command,
+      Map<String, String> environment) throws IOException {
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     environment(builder, environment);
     Process p = builder.start();
@@ -171,6 +185,11 @@ public final class BerthProcess implements AutoCloseable {
 
   public String authority() {
     return url.getAuthority();
+  }
+
+  /** The process id: the launcher's own when the wrappers before it {@code exec}. */
+  public long pid() {
+    return process.pid();
   }
 
   public boolean isAlive() {

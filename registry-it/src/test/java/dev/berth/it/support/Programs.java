@@ -1,7 +1,7 @@
 package dev.berth.it.support;
 
 import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assumptions.abort;
 
 import java.io.File;
 import java.io.IOException;
@@ -54,14 +54,32 @@ public final class Programs {
    * turns an absent program into a failure: there nothing may skip.
    */
   public static void require(String program) {
-    if (available(program)) {
-      return;
+    if (!available(program)) {
+      skip(program + " is not installed; scripts/test (.ci/run) installs it");
     }
-    String message = program + " is not installed; scripts/test (.ci/run) installs it";
-    if ("1".equals(System.getenv("BERTH_REQUIRE_PROGRAMS"))) {
-      fail(message + ", and BERTH_REQUIRE_PROGRAMS=1 says that this run must not skip");
+  }
+
+  /** Whether this run must not skip ({@code BERTH_REQUIRE_PROGRAMS=1}, set by scripts/test). */
+  public static boolean skipsForbidden() {
+    return "1".equals(System.getenv("BERTH_REQUIRE_PROGRAMS"));
+  }
+
+  /**
+   * Ends the calling test without a verdict, for {@code reason}; a failure with the reason instead
+   * when {@link #skipsForbidden()}. Every skip in the client and process tests goes through here.
+   */
+  public static void skip(String reason) {
+    if (skipsForbidden()) {
+      fail(reason + ", and BERTH_REQUIRE_PROGRAMS=1 says that this run must not skip");
     }
-    assumeTrue(false, message);
+    abort(reason);
+  }
+
+  /** {@link #skip} unless {@code condition} holds. */
+  public static void skipUnless(boolean condition, String reason) {
+    if (!condition) {
+      skip(reason);
+    }
   }
 
   /** Runs a command, output and errors merged, and returns whatever happened. */

@@ -134,6 +134,42 @@ public final class StorageProbe {
     return files.size();
   }
 
+  /**
+   * Checks every {@code _layers/<alg>/<hex>/link} and {@code _manifests/revisions/<alg>/<hex>/link}
+   * of every repository: it must name the digest its path says, and that blob's data must be
+   * there. A link to a blob that is missing (or, with {@link #verifyBlobFiles}, only half there) is
+   * what a failed write must never leave behind.
+   *
+   * @return how many links were checked
+   */
+  public int verifyLinks(BiConsumer<String, String> broken) {
+    Path repositories = v2.resolve("repositories");
+    if (!Files.isDirectory(repositories)) {
+      return 0;
+    }
+    List<Path> links;
+    try (Stream<Path> walk = Files.walk(repositories)) {
+      links = walk.filter(p -> p.getFileName().toString().equals("link"))
+          .filter(p -> p.toString().contains("/_layers/")
+              || p.toString().contains("/_manifests/revisions/"))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    for (Path link : links) {
+      String relative = v2.relativize(link).toString();
+      Digest named = Digest.tryParse(read(link).orElse("").trim());
+      String expected = link.getParent().getParent().getFileName() + ":"
+          + link.getParent().getFileName();
+      if (named == null || !named.toString().equals(expected)) {
+        broken.accept(relative, "names " + read(link).orElse("(unreadable)") + ", not " + expected);
+      } else if (!Files.isRegularFile(blobData(named))) {
+        broken.accept(relative, "names " + named + ", whose blob data is missing");
+      }
+    }
+    return links.size();
+  }
+
   private static String sha256(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       MessageDigest md = MessageDigest.getInstance("SHA-256");

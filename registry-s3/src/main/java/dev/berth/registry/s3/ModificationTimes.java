@@ -91,6 +91,16 @@ final class ModificationTimes {
     return ahead.compareTo(TOLERANCE) <= 0 && ahead.compareTo(TOLERANCE.negated()) >= 0;
   }
 
+  /**
+   * How far the storage clock is ahead of the store's clock, read from the {@code Date} header of
+   * an answer (zero when there is none): turns the store's times that carry no stamp (a multipart
+   * upload's {@code Initiated}) into storage clock times, to within a second.
+   */
+  Duration storeBehind(SdkHttpResponse http) {
+    return http.firstMatchingHeader("Date").flatMap(ModificationTimes::date)
+        .map(storeNow -> Duration.between(storeNow, now())).orElse(Duration.ZERO);
+  }
+
   private static Optional<Instant> date(String header) {
     try {
       return Optional.of(ZonedDateTime.parse(header, DateTimeFormatter.RFC_1123_DATE_TIME)

@@ -167,23 +167,36 @@ final class S3Listing {
       String continuation = token;
       ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
           .maxKeys(PAGE).continuationToken(continuation));
-      List<ObjectIdentifier> batch = page.contents().stream()
-          .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
-      if (!batch.isEmpty()) {
-        DeleteObjectsResponse answer = s3.deleteObjects(b -> b.bucket(bucket)
-            .delete(d -> d.objects(batch).quiet(true)));
-        List<S3Error> errors = answer.errors().stream()
-            .filter(e -> !"NoSuchKey".equals(e.code())).toList();
-        if (!errors.isEmpty()) {
-          S3Error first = errors.get(0);
-          throw new StorageException(operation + ": the S3 store"
-              + " could not delete " + errors.size() + " of " + batch.size() + " objects, first "
-              + first.key() + ": " + first.code() + " " + first.message());
-        }
-        deleted += batch.size();
-      }
+      List<String> batch = page.contents().stream().map(S3Object::key).toList();
+      deleteBatch(batch, operation);
+      deleted += batch.size();
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
     return deleted;
+  }
+
+  /** Deletes the objects at {@code keys} with DeleteObjects, 1,000 keys a request. */
+  void deleteKeys(List<String> keys, String operation) {
+    for (int from = 0; from < keys.size(); from += PAGE) {
+      deleteBatch(keys.subList(from, Math.min(keys.size(), from + PAGE)), operation);
+    }
+  }
+
+  private void deleteBatch(List<String> keys, String operation) {
+    if (keys.isEmpty()) {
+      return;
+    }
+    List<ObjectIdentifier> batch = keys.stream()
+        .map(k -> ObjectIdentifier.builder().key(k).build()).toList();
+    DeleteObjectsResponse answer = s3.deleteObjects(b -> b.bucket(bucket)
+        .delete(d -> d.objects(batch).quiet(true)));
+    List<S3Error> errors = answer.errors().stream()
+        .filter(e -> !"NoSuchKey".equals(e.code())).toList();
+    if (!errors.isEmpty()) {
+      S3Error first = errors.get(0);
+      throw new StorageException(operation + ": the S3 store could not delete " + errors.size()
+          + " of " + batch.size() + " objects, first " + first.key() + ": " + first.code() + " "
+          + first.message());
+    }
   }
 }

@@ -6,6 +6,7 @@ import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
 import java.io.InputStream;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,8 @@ public final class S3Storage implements Storage {
   private final ModificationTimes times;
   private final S3Listing listing;
   private final S3Copies copies;
+  private final S3Composer composer;
+  private final AbandonedUploads abandoned;
   private final CreateIfAbsentMode mode;
   private final KeyLocks locks = new KeyLocks();
 
@@ -54,6 +57,8 @@ public final class S3Storage implements Storage {
     this.times = new ModificationTimes(clock);
     this.listing = new S3Listing(s3, bucket, keys);
     this.copies = new S3Copies(s3, bucket, copyLimit);
+    this.composer = new S3Composer(this, s3, bucket, keys, listing, config.partSize(), copyLimit);
+    this.abandoned = new AbandonedUploads(s3, bucket, keys, times);
     this.mode = mode;
   }
 
@@ -168,6 +173,30 @@ public final class S3Storage implements Storage {
         throw new ObjectNotFoundException(source);
       }
       throw S3Failures.of("move " + source + " to " + target, e);
+    }
+  }
+
+  /** Joined on the server where S3 allows ({@link S3Composer}); one source is a {@code move}. */
+  @Override
+  public void move(List<String> sources, String target) {
+    if (sources.size() < 2 || sources.contains(target)) {
+      Storage.super.move(sources, target);
+      return;
+    }
+    try {
+      composer.move(sources, target);
+    } catch (SdkException e) {
+      throw S3Failures.of("move " + sources.size() + " objects to " + target, e);
+    }
+  }
+
+  /** Aborts the multipart uploads under the root prefix begun before {@code startedBefore}. */
+  @Override
+  public int discardAbandonedWrites(Instant startedBefore) {
+    try {
+      return abandoned.abortBefore(startedBefore);
+    } catch (SdkException e) {
+      throw S3Failures.of("discard multipart uploads begun before " + startedBefore, e);
     }
   }
 

@@ -7,7 +7,10 @@ import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
 
-/** S3Proxy in this JVM on its in-memory ("transient") backend, with SigV4 authentication. */
+/**
+ * S3Proxy in this JVM on its in-memory ("transient-nio2") backend, or on disk, with SigV4
+ * authentication.
+ */
 final class S3ProxyServer implements AutoCloseable {
   static final String ACCESS_KEY = "berth-access";
   static final String SECRET_KEY = "berth-secret";
@@ -22,7 +25,17 @@ final class S3ProxyServer implements AutoCloseable {
   }
 
   static S3ProxyServer start() throws Exception {
-    BlobStore store = BlobStores.create("transient", new Properties());
+    return start(BlobStores.create("transient-nio2", new Properties()));
+  }
+
+  /** On S3Proxy's file-system backend under {@code dir}: for objects too large for the heap. */
+  static S3ProxyServer startOnDisk(java.nio.file.Path dir) throws Exception {
+    Properties properties = new Properties();
+    properties.setProperty("jclouds.filesystem.basedir", dir.toString());
+    return start(BlobStores.create("filesystem-nio2", properties));
+  }
+
+  private static S3ProxyServer start(BlobStore store) throws Exception {
     store.createContainer(BUCKET);
     S3Proxy proxy = S3Proxy.builder().blobStore(store)
         .endpoint(URI.create("http://127.0.0.1:0"))

@@ -25,10 +25,22 @@ class S3StorageCheckThenWriteOnS3ProxyTest extends StorageContract {
     }
   }
 
+  private S3ContractSupport support;
+
+  @Override
+  protected boolean keepsUnfinishedWrites() {
+    return true;
+  }
+
+  @Override
+  protected void assertNothingElseLeft() {
+    support.assertNoUploadLeft();
+  }
+
   @Override
   protected Storage create(Clock clock) {
-    S3Storage storage = S3Storage.open(proxy.server().config("fallback")
-        .conditionalWrites(false).build(), clock);
+    support = new S3ContractSupport(proxy.server(), s -> s.conditionalWrites(false));
+    S3Storage storage = support.open(clock);
     if (storage.createIfAbsentMode() != CreateIfAbsentMode.CHECK_THEN_WRITE) {
       throw new AssertionError("conditional writes were not switched off");
     }

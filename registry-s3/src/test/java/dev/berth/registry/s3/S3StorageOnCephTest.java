@@ -16,8 +16,21 @@ class S3StorageOnCephTest extends StorageContract {
     CephGateway.server();
   }
 
+  private S3ContractSupport support;
+
   @Override
   protected Storage create(Clock clock) {
-    return S3Storage.open(CephGateway.server().config("contract").build(), clock);
+    support = new S3ContractSupport(CephGateway.server(), s -> s);
+    return support.open(clock);
+  }
+
+  @Override
+  protected boolean keepsUnfinishedWrites() {
+    return true;
+  }
+
+  @Override
+  protected void assertNothingElseLeft() {
+    support.assertNoUploadLeft();
   }
 }

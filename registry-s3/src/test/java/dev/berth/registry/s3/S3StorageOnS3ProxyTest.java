@@ -22,8 +22,21 @@ class S3StorageOnS3ProxyTest extends StorageContract {
     }
   }
 
+  private S3ContractSupport support;
+
   @Override
   protected Storage create(Clock clock) {
-    return S3Storage.open(proxy.server().config("contract").build(), clock);
+    support = new S3ContractSupport(proxy.server(), s -> s);
+    return support.open(clock);
+  }
+
+  @Override
+  protected boolean keepsUnfinishedWrites() {
+    return true;
+  }
+
+  @Override
+  protected void assertNothingElseLeft() {
+    support.assertNoUploadLeft();
   }
 }

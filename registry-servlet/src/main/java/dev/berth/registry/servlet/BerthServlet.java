@@ -2,12 +2,9 @@ package dev.berth.registry.servlet;
 
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
-import dev.berth.registry.access.AccessRequest;
-import dev.berth.registry.access.Action;
 import dev.berth.registry.access.Caller;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
-import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.servlet.config.HttpOptions;
 import dev.berth.registry.servlet.config.SettingKey;
 import dev.berth.registry.servlet.config.Settings;
@@ -22,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * The whole HTTP surface of a Berth registry, as one servlet for any Jakarta Servlet 6 container.
@@ -29,8 +27,9 @@ import java.util.TreeSet;
  * ({@code /registry/*}) behind a proxy that strips it.
  *
  * <p>Every request is matched against the {@link Route} table, passes the {@link AccessController}
- * (who, repository, action) and only then reaches its handler. Bodies are read without holding a
- * thread ({@link AsyncBody}). Errors become the distribution-spec envelope in one place
+ * (who, and every access record the request needs: {@link AccessNeeds}) and only then reaches its
+ * handler, which asks the returned {@link dev.berth.registry.access.Permit} any later question.
+ * Bodies are read without holding a thread ({@link AsyncBody}). Errors become the distribution-spec envelope in one place
  * ({@link Failures}); anything unexpected is logged and answered with a generic 500.
  *
  * <p>Programmatic use: {@code new BerthServlet(registry)}. In a {@code web.xml}, the no-argument
@@ -90,10 +89,10 @@ public class BerthServlet extends HttpServlet {
     this.registry = registry;
     this.access = access;
     this.options = options;
-    this.failures = new Failures(access);
+    this.failures = new Failures();
     this.manifests = new ManifestHandlers(registry);
     this.blobs = new BlobHandlers(registry);
-    this.uploads = new UploadHandlers(registry, access);
+    this.uploads = new UploadHandlers(registry);
     this.listings = new ListingHandlers(registry);
     this.referrers = new ReferrersHandlers(registry);
   }
@@ -173,30 +172,23 @@ public class BerthServlet extends HttpServlet {
     Route.Match match = null;
     Exchange ex = null;
     try {
-      String path = PercentDecoding.decode(Exchange.rawPath(request));
+      String path = Exchange.rawPath(request);
       match = Route.match(path);
       ex = new Exchange(request, response, match, options, failures);
       if (match == null) {
         throw new RegistryException(ErrorCode.ROUTE_UNKNOWN, "no route for " + method + " " + path);
       }
-      Action action = match.route().action(method);
-      if (action == null) {
+      if (!match.route().accepts(method)) {
         throw new RegistryException(ErrorCode.UNSUPPORTED, method + " is not supported on "
             + path);
       }
-      Caller caller = new Caller(Optional.ofNullable(request.getUserPrincipal())
-          .map(p -> p.getName()), Optional.ofNullable(request.getHeader("Authorization")),
-          request.getRemoteAddr());
-      Optional<RepositoryName> repository = ex.hasRepository()
-          ? Optional.of(ex.repository()) : Optional.empty();
-      ex.accessRequest = new AccessRequest(caller, repository, action);
-      access.authorize(ex.accessRequest);
+      ex.permit = access.authorize(AccessNeeds.of(match.route(), method, ex, caller(request)));
       if (registry.readOnly() && !READ_METHODS.contains(method)) {
         // After authorization, as distribution checks access before its handlers refuse.
         throw new RegistryException(ErrorCode.READ_ONLY, method + " " + path + " refused: the"
             + " registry is in read-only mode; reads keep working");
       }
-      dispatch(match.route(), method, ex, caller);
+      dispatch(match.route(), method, ex);
     } catch (Throwable t) {
       if (ex == null) {
         ex = new Exchange(request, response, match, options, failures);
@@ -209,7 +201,25 @@ public class BerthServlet extends HttpServlet {
     }
   }
 
-  private void dispatch(Route route, String method, Exchange ex, Caller caller) throws IOException {
+  /**
+   * Who asks: the container's principal and roles (asked of the request while it runs), the
+   * credentials, and where the client came from.
+   */
+  private Caller caller(HttpServletRequest request) {
+    Optional<String> principal = Optional.ofNullable(request.getUserPrincipal())
+        .map(p -> p.getName());
+    Predicate<String> roles = principal.isPresent() ? request::isUserInRole : role -> false;
+    return new Caller(principal, Optional.ofNullable(request.getHeader("Authorization")),
+        request.getRemoteAddr(), Optional.of(origin(request)), roles);
+  }
+
+  /** Where clients reach the registry: the configured external URL, else the request's origin. */
+  private String origin(HttpServletRequest request) {
+    String external = options.externalBase();
+    return external != null ? external : Origin.of(request, options.trustedProxies()).base();
+  }
+
+  private void dispatch(Route route, String method, Exchange ex) throws IOException {
     switch (route) {
       case BASE -> listings.base(ex);
       case CATALOG -> listings.catalog(ex);
@@ -221,7 +231,7 @@ public class BerthServlet extends HttpServlet {
           default -> manifests.get(ex);
         }
       }
-      case UPLOADS -> uploads.post(ex, caller);
+      case UPLOADS -> uploads.post(ex);
       case UPLOAD -> {
         switch (method) {
           case "PATCH" -> uploads.patch(ex);

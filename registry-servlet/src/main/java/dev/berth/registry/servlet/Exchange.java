@@ -1,8 +1,10 @@
 package dev.berth.registry.servlet;
 
+import dev.berth.registry.access.Permit;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Strings;
 import dev.berth.registry.servlet.config.HttpOptions;
 import jakarta.servlet.http.HttpServletMapping;
 import jakarta.servlet.http.HttpServletRequest;
@@ -33,8 +35,8 @@ final class Exchange {
   boolean bodyStarted;
   /** Whether the answer must close the connection (part of the body was left unread). */
   boolean closeConnection;
-  /** The access question asked for this request, for the challenge of a 401. */
-  dev.berth.registry.access.AccessRequest accessRequest;
+  /** What the access seam let this request do, for the handlers' later questions. */
+  Permit permit = Permit.ALL;
 
   Exchange(HttpServletRequest request, HttpServletResponse response, Route.Match match,
       HttpOptions options, Failures failures) {
@@ -67,13 +69,21 @@ final class Exchange {
   /** The repository named in the path. @throws RegistryException NAME_INVALID */
   RepositoryName repository() {
     if (repository == null) {
-      repository = RepositoryName.parse(match.group("name"));
+      String raw = match.raw("name");
+      String name = PercentDecoding.decode(raw);
+      if (raw.toLowerCase(Locale.ROOT).contains("%2f")) {
+        // "/v2/a%2fb/..." is one segment "a/b", and a name component holds no slash. Taking it
+        // for the repository a/b would let a proxy that matches paths by prefix be bypassed.
+        throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name "
+            + Strings.quote(name) + ": a percent-encoded slash (%2F) is not a separator");
+      }
+      repository = RepositoryName.parse(name);
     }
     return repository;
   }
 
   boolean hasRepository() {
-    return match.group("name") != null;
+    return match.raw("name") != null;
   }
 
   String path(String group) {

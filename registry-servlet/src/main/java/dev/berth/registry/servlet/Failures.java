@@ -1,6 +1,6 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.access.AccessController;
+import dev.berth.registry.access.AccessDenied;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.storage.StorageFullException;
@@ -27,12 +27,6 @@ final class Failures {
 
   /** Bodies of refused requests up to this size are read first, so the connection stays usable. */
   private static final long DRAIN_LIMIT = 1024 * 1024;
-
-  private final AccessController access;
-
-  Failures(AccessController access) {
-    this.access = access;
-  }
 
   /** A failure after the response began: the connection must be cut (the container does it). */
   static final class CutConnection extends RuntimeException {
@@ -76,8 +70,9 @@ final class Failures {
       return r;
     }
     if (t instanceof RegistryException e) {
-      if (e.code() == ErrorCode.UNAUTHORIZED && ex.accessRequest != null) {
-        access.challenge(ex.accessRequest).ifPresent(c -> headers.put("WWW-Authenticate", c));
+      if (e instanceof AccessDenied refusal) {
+        // The controller that checked the credentials chose the challenge (RFC 9110 11.6.1).
+        refusal.challenge().ifPresent(c -> headers.put("WWW-Authenticate", c));
       }
       if (e.httpStatus() == 405 && ex.match != null && !headers.containsKey("Allow")) {
         // A method the route has but the registry refuses (DELETE with deletes disabled): a 405

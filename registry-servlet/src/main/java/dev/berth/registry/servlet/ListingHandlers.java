@@ -31,11 +31,14 @@ final class ListingHandlers {
     ex.send(200, "application/json", ListingJson.object(repository.value(), "tags", page.items()));
   }
 
-  /** Repositories in lexical order; without {@code n}, the default page size. */
+  /**
+   * Repositories in lexical order; without {@code n}, the default page size. Only those the
+   * caller's permit lists: a page still holds {@code n} of them when that many remain.
+   */
   void catalog(Exchange ex) throws IOException {
     int max = registry.options().maxPageSize();
     int n = Math.min(ex.pageSize(registry.options().defaultCatalogPageSize()), max);
-    Page page = registry.catalog(emptyToNull(ex.query("last")), n);
+    Page page = registry.catalog(emptyToNull(ex.query("last")), n, ex.permit::lists);
     page.next().ifPresent(last -> ex.linkNext(Paths.catalog() + "?n=" + n + "&last="
         + encode(last)));
     ex.send(200, "application/json", ListingJson.object(null, "repositories", page.items()));

@@ -1,5 +1,7 @@
 package dev.berth.registry.servlet;
 
+import dev.berth.registry.access.Access;
+import dev.berth.registry.access.Permit;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.ManifestContent;
@@ -12,6 +14,7 @@ import dev.berth.registry.oci.Tag;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 
 /** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */
 final class ManifestHandlers {
@@ -87,13 +90,33 @@ final class ManifestHandlers {
         throw new RegistryException(ErrorCode.MANIFEST_INVALID, "the manifest body has "
             + body.size() + " bytes but Content-Length said " + declared);
       }
+      byte[] bytes = body.toByteArray();
+      requireMoveIfTagMoves(ex, repository, reference, bytes);
       PutManifestResult result = registry.manifests().put(repository, reference,
-          ex.header("Content-Type"), body.toByteArray());
+          ex.header("Content-Type"), bytes);
       ex.header("Location", ex.url(Paths.manifest(repository, result.digest())));
       ex.header("Docker-Content-Digest", result.digest().toString());
       result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
       ex.sendEmpty(201);
     });
+  }
+
+  /**
+   * A PUT that would point an existing tag at another manifest also needs {@code MOVE_TAG} (a
+   * policy may let a user push new tags but not move them). Re-pushing what the tag names already
+   * moves nothing. Asked once the body is here, before anything is stored; a push racing this one
+   * onto the same new tag is not seen (docs/design/auth.md).
+   */
+  private void requireMoveIfTagMoves(Exchange ex, RepositoryName repository,
+      Reference reference, byte[] bytes) {
+    if (ex.permit == Permit.ALL || !(reference instanceof Tag tag)) {
+      return;
+    }
+    Optional<Digest> current = registry.tags().resolve(repository, tag);
+    if (current.isPresent()
+        && !current.get().equals(Digest.of(current.get().algorithm(), bytes))) {
+      ex.permit.require(Access.moveTag(repository));
+    }
   }
 
   void delete(Exchange ex) {

@@ -20,6 +20,7 @@ record Origin(String scheme, String host, int port) {
       String forwarded = request.getHeader("Forwarded");
       String proto = null;
       String forwardedHost = null;
+      String forwardedPort = null;
       if (forwarded != null) {
         String first = forwarded.split(",", 2)[0];
         for (String pair : first.split(";")) {
@@ -37,10 +38,7 @@ record Origin(String scheme, String host, int port) {
       } else {
         proto = first(request.getHeader("X-Forwarded-Proto"));
         forwardedHost = first(request.getHeader("X-Forwarded-Host"));
-        String forwardedPort = first(request.getHeader("X-Forwarded-Port"));
-        if (forwardedPort != null && forwardedPort.matches("\\d{1,5}")) {
-          port = Integer.parseInt(forwardedPort);
-        }
+        forwardedPort = first(request.getHeader("X-Forwarded-Port"));
       }
       if (proto != null && proto.matches("(?i)https?")) {
         boolean changed = !proto.equalsIgnoreCase(scheme);
@@ -59,6 +57,10 @@ record Origin(String scheme, String host, int port) {
           host = forwardedHost;
           port = -1;
         }
+      }
+      // X-Forwarded-Port names the port the client used, whatever the host header carried.
+      if (forwardedPort != null && forwardedPort.matches("\\d{1,5}")) {
+        port = Integer.parseInt(forwardedPort);
       }
     }
     return new Origin(scheme, host, port);

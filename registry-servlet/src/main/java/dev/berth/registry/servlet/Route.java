@@ -1,53 +1,96 @@
 package dev.berth.registry.servlet;
 
-import dev.berth.registry.access.Action;
+import dev.berth.registry.oci.RegistryException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The route table: every path the registry answers, as an anchored pattern on the decoded path.
- * Repository names contain {@code /}, so each pattern pins the suffix ({@code /manifests/<ref>},
- * {@code /blobs/uploads/<id>}, ...) and the name is everything before it. Order matters: the upload
- * routes come before the blob route.
+ * The route table: every path the registry answers, as an anchored pattern on the path as it
+ * came, still percent-encoded. Repository names contain {@code /}, so each pattern pins the suffix
+ * ({@code /manifests/<ref>}, {@code /blobs/uploads/<id>}, ...) and the name is everything before
+ * it. Order matters: the upload routes come before the blob route.
+ *
+ * <p>Parameters are decoded only after the match. Matching the decoded path let an encoded byte
+ * change the route: {@code /v2/a%2fb/tags/list} named the repository {@code a/b}, and
+ * {@code PUT /v2/r/manifests/v1%2fx} found no route at all (404) instead of an invalid tag. An
+ * encoded slash is data inside one segment (RFC 3986 2.2), never a separator, and an encoded CR or
+ * LF ({@code %0d%0a}, which {@code .} does not match) cannot make a path fall out of the table.
+ *
+ * <p>What a method needs from the access seam depends on the method alone, as in distribution
+ * ({@link AccessNeeds}).
+ *
+ * <p>Public so that what runs around the servlet (an access log, metrics, a test harness) can name
+ * the route of a request the way the servlet will: {@link #resolve(String)}.
  */
-enum Route {
-  BASE("^/v2/?$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  CATALOG("^/v2/_catalog$", Map.of("GET", Action.CATALOG, "HEAD", Action.CATALOG)),
-  TAGS("^/v2/(?<name>.+)/tags/list$", Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "PUT", Action.PUSH, "DELETE", Action.DELETE)),
-  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", Map.of("POST", Action.PUSH)),
-  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", Map.of("GET", Action.PUSH,
-      "HEAD", Action.PUSH, "PATCH", Action.PUSH, "PUT", Action.PUSH, "DELETE", Action.PUSH)),
-  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL, "DELETE", Action.DELETE)),
-  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", Map.of("GET", Action.PULL,
-      "HEAD", Action.PULL)),
+public enum Route {
+  /** {@code /v2/}: the API version check. */
+  BASE("^/v2/?$", "GET", "HEAD"),
+  /** {@code /v2/_catalog}. */
+  CATALOG("^/v2/_catalog$", "GET", "HEAD"),
+  /** {@code /v2/<name>/tags/list}. */
+  TAGS("^/v2/(?<name>.+)/tags/list$", "GET", "HEAD"),
+  /** {@code /v2/<name>/manifests/<reference>}. */
+  MANIFEST("^/v2/(?<name>.+)/manifests/(?<ref>[^/]+)$", "GET", "HEAD", "PUT", "DELETE"),
+  /** {@code /v2/<name>/blobs/uploads/}: starting an upload (or a mount, or a whole blob). */
+  UPLOADS("^/v2/(?<name>.+)/blobs/uploads/?$", "POST"),
+  /** {@code /v2/<name>/blobs/uploads/<id>}: a session's chunks, status, end or cancel. */
+  UPLOAD("^/v2/(?<name>.+)/blobs/uploads/(?<id>[^/]+)$", "GET", "HEAD", "PATCH", "PUT",
+      "DELETE"),
+  /** {@code /v2/<name>/blobs/<digest>}. */
+  BLOB("^/v2/(?<name>.+)/blobs/(?<digest>[^/]+)$", "GET", "HEAD", "DELETE"),
+  /** {@code /v2/<name>/referrers/<digest>}: OCI 1.1. */
+  REFERRERS("^/v2/(?<name>.+)/referrers/(?<digest>[^/]+)$", "GET", "HEAD"),
+  /** {@code /oras/artifacts/v1/<name>/manifests/<digest>/referrers}: ORAS draft.1. */
   ORAS_REFERRERS("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)/referrers$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL)),
-  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$",
-      Map.of("GET", Action.PULL, "HEAD", Action.PULL));
+      "GET", "HEAD"),
+  /** {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */
+  ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$", "GET", "HEAD");
 
   private final Pattern pattern;
-  private final Map<String, Action> methods;
+  private final Set<String> methods;
 
-  Route(String pattern, Map<String, Action> methods) {
+  Route(String pattern, String... methods) {
     this.pattern = Pattern.compile(pattern);
-    this.methods = methods;
+    this.methods = Set.of(methods);
   }
 
-  /** The access action of a method on this route, or null when the route does not take it. */
-  Action action(String method) {
-    return methods.get(method);
+  /** Whether the route takes {@code method}. */
+  boolean accepts(String method) {
+    return methods.contains(method);
   }
 
   Set<String> methods() {
-    return methods.keySet();
+    return methods;
   }
 
-  /** A match of a path against the table, or null for an unknown path. */
+  /**
+   * The route a request path goes to, and the repository it names, as the servlet will route it.
+   *
+   * @param rawPath the path below the servlet's mount point, still percent-encoded (for a servlet
+   *     mapped to {@code /*} at the root, the request's path)
+   * @return empty for a path no route takes (the servlet answers it 404)
+   */
+  public static Optional<Target> resolve(String rawPath) {
+    Match match;
+    try {
+      match = match(rawPath);
+      return match == null ? Optional.empty()
+          : Optional.of(new Target(match.route(), Optional.ofNullable(match.group("name"))));
+    } catch (RegistryException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * A route and the repository named in the path, decoded but not yet validated (the servlet
+   * answers an invalid one with {@code NAME_INVALID}).
+   */
+  public record Target(Route route, Optional<String> repository) {}
+
+  /** A match of a raw (percent-encoded) path against the table, or null for an unknown path. */
   static Match match(String path) {
     for (Route route : values()) {
       Matcher m = route.pattern.matcher(path);
@@ -60,7 +103,19 @@ enum Route {
 
   /** A matched route and its path parameters. */
   record Match(Route route, Matcher matcher) {
+
+    /**
+     * A path parameter, percent-decoded; null when the route has none of that name.
+     *
+     * @throws dev.berth.registry.oci.RegistryException for malformed percent-encoding
+     */
     String group(String name) {
+      String raw = raw(name);
+      return raw == null ? null : PercentDecoding.decode(raw);
+    }
+
+    /** A path parameter as it came, still percent-encoded; null when the route has none. */
+    String raw(String name) {
       try {
         return matcher.group(name);
       } catch (IllegalArgumentException e) {

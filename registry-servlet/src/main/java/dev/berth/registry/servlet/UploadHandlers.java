@@ -4,10 +4,8 @@ import dev.berth.registry.BlobInfo;
 import dev.berth.registry.Registry;
 import dev.berth.registry.UploadBody;
 import dev.berth.registry.UploadStatus;
-import dev.berth.registry.access.AccessController;
-import dev.berth.registry.access.AccessRequest;
-import dev.berth.registry.access.Action;
-import dev.berth.registry.access.Caller;
+import dev.berth.registry.access.Access;
+import dev.berth.registry.access.Permit;
 import dev.berth.registry.oci.ContentRange;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
@@ -22,18 +20,17 @@ import java.util.Optional;
  */
 final class UploadHandlers {
   private final Registry registry;
-  private final AccessController access;
 
-  UploadHandlers(Registry registry, AccessController access) {
+  UploadHandlers(Registry registry) {
     this.registry = registry;
-    this.access = access;
   }
 
   /**
    * POST: a mount ({@code ?mount=} with or without {@code from}), a whole blob ({@code ?digest=}
-   * and a body), or a new session.
+   * and a body), or a new session. A mount from a repository the caller may not pull is not
+   * refused: it becomes a new session (202), which says nothing about the blob.
    */
-  void post(Exchange ex, Caller caller) {
+  void post(Exchange ex) {
     RepositoryName repository = ex.repository();
     String mount = ex.query("mount");
     if (mount != null) {
@@ -42,12 +39,12 @@ final class UploadHandlers {
       Optional<BlobInfo> mounted;
       if (from != null && !from.isEmpty()) {
         RepositoryName source = RepositoryName.parse(from);
-        mounted = mayPull(caller, source)
+        mounted = mayPull(ex.permit, source)
             ? registry.uploads().mount(repository, digest, source) : Optional.empty();
       } else {
         // OCI 1.1: without from, the registry may mount from any repository the caller may read.
         mounted = registry.uploads().mountFromAny(repository, digest,
-            candidate -> mayPull(caller, candidate));
+            candidate -> mayPull(ex.permit, candidate));
       }
       if (mounted.isPresent()) {
         created(ex, repository, digest);
@@ -122,13 +119,8 @@ final class UploadHandlers {
     return header == null || header.isBlank() ? null : ContentRange.parse(header);
   }
 
-  private boolean mayPull(Caller caller, RepositoryName source) {
-    try {
-      access.authorize(new AccessRequest(caller, Optional.of(source), Action.PULL));
-      return true;
-    } catch (RegistryException refused) {
-      return false;
-    }
+  private static boolean mayPull(Permit permit, RepositoryName source) {
+    return permit.allows(Access.pull(source));
   }
 
   private static void created(Exchange ex, RepositoryName repository, Digest digest) {

@@ -11,9 +11,12 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.access.Access;
 import dev.berth.registry.access.AccessController;
+import dev.berth.registry.access.AccessDenied;
 import dev.berth.registry.access.AccessRequest;
 import dev.berth.registry.access.Action;
+import dev.berth.registry.access.Permit;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.JettyTestServer;
 import dev.berth.registry.servlet.testing.RegistryClient;
@@ -24,47 +27,71 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /**
- * The {@link AccessController} seam: every request asks it (who, repository, action) before a
- * handler runs; a refusal is the spec's 401 or 403 and changes nothing.
+ * The {@link AccessController} seam: every request asks it (who, and every access record it
+ * needs) before a handler runs; a refusal is the spec's 401 or 403 and changes nothing; later
+ * questions (a mount's source, the catalog, moving a tag) go to the returned {@link Permit}.
  */
 class AccessSeamTest extends HttpSuite {
 
   private static final String CHALLENGE = "Bearer realm=\"https://auth.example/token\","
       + "service=\"berth\"";
 
-  /** What the controller was asked, in order. */
-  private final List<AccessRequest> calls = new CopyOnWriteArrayList<>();
+  /** What the controller was asked, in order, and what permits were asked later. */
+  private final List<String> calls = new CopyOnWriteArrayList<>();
   private volatile AccessController policy = AccessController.ALLOW_ALL;
-  private volatile Function<AccessRequest, Optional<String>> challenge = r -> Optional.empty();
 
   @Override
   protected TestServer.Factory container() {
-    AccessController recording = new AccessController() {
-      @Override
-      public void authorize(AccessRequest request) {
-        calls.add(request);
-        policy.authorize(request);
-      }
+    AccessController recording = request -> {
+      calls.add(render(request.needs()) + (request.optional().isEmpty() ? ""
+          : " optional " + render(request.optional())));
+      Permit permit = policy.authorize(request);
+      return new Permit() {
+        @Override
+        public boolean allows(Access access) {
+          calls.add("allows " + access);
+          return permit.allows(access);
+        }
 
-      @Override
-      public Optional<String> challenge(AccessRequest request) {
-        return challenge.apply(request);
-      }
+        @Override
+        public void require(Access access) {
+          calls.add("require " + access);
+          permit.require(access);
+        }
+      };
     };
     return registry -> JettyTestServer.start(registry, recording);
   }
 
+  private static String render(List<Access> records) {
+    return records.isEmpty() ? "-" : String.join(",", records.stream().map(Access::toString)
+        .toList());
+  }
+
+  /** Refuses {@code action} on repositories under {@code prefix}, now and in later questions. */
   private static AccessController deny(Action action, String prefix) {
-    return request -> {
-      if (request.action() == action && request.repository()
-          .map(r -> r.value().startsWith(prefix)).orElse(false)) {
-        throw new RegistryException(ErrorCode.DENIED, action + " is not allowed on "
-            + request.repository().get());
+    Predicate<Access> refused = a -> a.action() == action
+        && a.repository().map(r -> r.value().startsWith(prefix)).orElse(false);
+    Permit permit = new Permit() {
+      @Override
+      public boolean allows(Access access) {
+        return !refused.test(access);
       }
+
+      @Override
+      public void require(Access access) {
+        if (refused.test(access)) {
+          throw AccessDenied.denied(access + " is not allowed", null);
+        }
+      }
+    };
+    return request -> {
+      request.needs().forEach(permit::require);
+      return permit;
     };
   }
 
@@ -73,12 +100,9 @@ class AccessSeamTest extends HttpSuite {
     return RegistryClient.smallManifest(Digest.EMPTY_JSON, 2, "access", null, null);
   }
 
-  /** The (repository, action) pairs asked since the last call, then forgets them. */
+  /** The questions asked since the last call, then forgets them. */
   private List<String> asked() {
-    List<String> asked = new ArrayList<>();
-    for (AccessRequest r : calls) {
-      asked.add(r.repository().map(RepositoryName::value).orElse("-") + " " + r.action());
-    }
+    List<String> asked = new ArrayList<>(calls);
     calls.clear();
     return asked;
   }
@@ -141,12 +165,13 @@ class AccessSeamTest extends HttpSuite {
   void unauthorizedCarriesTheControllersChallenge() {
     policy = request -> {
       if (request.caller().authorization().isEmpty()) {
-        throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required");
+        String scope = request.needs().isEmpty() ? "" : ",scope=\"repository:"
+            + request.needs().get(0).repository().get() + ":pull\"";
+        throw AccessDenied.unauthorized("authentication required",
+            Optional.of(CHALLENGE + scope), null);
       }
+      return Permit.ALL;
     };
-    challenge = request -> Optional.of(CHALLENGE + request.repository()
-        .map(r -> ",scope=\"repository:" + r + ":" + request.action().name().toLowerCase() + "\"")
-        .orElse(""));
 
     Response root = client.get("/v2/");
     Response manifest = client.get("/v2/auth/app/manifests/latest");
@@ -164,9 +189,20 @@ class AccessSeamTest extends HttpSuite {
   }
 
   @Test
+  void aPlainUnauthorizedExceptionIsAnsweredWithoutAChallenge() {
+    policy = request -> {
+      throw new RegistryException(ErrorCode.UNAUTHORIZED, "authentication required");
+    };
+
+    Response root = client.get("/v2/");
+
+    assertErrors(root, 401, "UNAUTHORIZED");
+    assertEquals(null, root.header("WWW-Authenticate"));
+  }
+
+  @Test
   void deniedCarriesNoChallenge() {
     policy = deny(Action.PUSH, "locked/");
-    challenge = request -> Optional.of(CHALLENGE);
 
     Response post = client.post("/v2/locked/app/blobs/uploads/", null);
 
@@ -174,50 +210,104 @@ class AccessSeamTest extends HttpSuite {
     assertEquals(null, post.header("WWW-Authenticate"));
   }
 
+  /** Every access record by method, as distribution's challenges ask them. */
   @Test
-  void controllerIsAskedForTheRightRepositoryAndAction() {
+  void controllerIsAskedForEverythingARequestNeeds() {
     byte[] blob = "asked".getBytes(StandardCharsets.UTF_8);
     Digest digest = Digest.sha256(blob);
 
     client.get("/v2/");
-    assertEquals(List.of("- PULL"), asked());
+    assertEquals(List.of("-"), asked());
     String location = client.post("/v2/r/app/blobs/uploads/", null).header("Location");
-    assertEquals(List.of("r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL,r/app PUSH"), asked());
     location = client.patch(location, blob).header("Location");
-    assertEquals(List.of("r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL,r/app PUSH"), asked());
     client.get(location);
-    assertEquals(List.of("r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL"), asked());
     assertEquals(201, client.put(withQuery(location, "digest=" + digest), null).status());
-    assertEquals(List.of("r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL,r/app PUSH"), asked());
     client.head("/v2/r/app/blobs/" + digest);
     client.get("/v2/r/app/blobs/" + digest);
     assertEquals(List.of("r/app PULL", "r/app PULL"), asked());
     client.putManifest("r/app", "latest", MediaTypes.OCI_MANIFEST, selfContainedManifest());
-    assertEquals(List.of("r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL,r/app PUSH"), asked());
     client.get("/v2/r/app/manifests/latest");
     client.get("/v2/r/app/tags/list");
     client.get("/v2/r/app/referrers/" + digest);
     assertEquals(List.of("r/app PULL", "r/app PULL", "r/app PULL"), asked());
     client.get("/v2/_catalog");
-    assertEquals(List.of("- CATALOG"), asked());
+    assertEquals(List.of("CATALOG", "allows r/app PULL"), asked());
     assertEquals(201, client.post("/v2/r/other/blobs/uploads/?mount=" + digest + "&from=r/app",
         null).status());
-    assertEquals(List.of("r/other PUSH", "r/app PULL"), asked());
+    assertEquals(List.of("r/other PULL,r/other PUSH optional r/app PULL", "allows r/app PULL"),
+        asked());
     client.delete("/v2/r/app/manifests/latest");
     client.delete("/v2/r/app/blobs/" + digest);
     assertEquals(List.of("r/app DELETE", "r/app DELETE"), asked());
     client.delete(client.post("/v2/r/app/blobs/uploads/", null).header("Location"));
-    assertEquals(List.of("r/app PUSH", "r/app PUSH"), asked());
+    assertEquals(List.of("r/app PULL,r/app PUSH", "r/app DELETE"), asked());
+  }
+
+  /** Re-pushing what a tag names moves nothing; pointing it elsewhere asks {@code MOVE_TAG}. */
+  @Test
+  void movingATagAsksForMoveTagOnceTheBodyShowsIt() {
+    byte[] first = selfContainedManifest();
+    byte[] second = RegistryClient.smallManifest(Digest.EMPTY_JSON, 2, "other", null, null);
+    assertEquals(201, client.putManifest("r/app", "v1", MediaTypes.OCI_MANIFEST, first).status());
+    assertEquals(201, client.putManifest("r/app", "v1", MediaTypes.OCI_MANIFEST, first).status());
+    asked();
+    policy = deny(Action.MOVE_TAG, "r/");
+
+    Response move = client.putManifest("r/app", "v1", MediaTypes.OCI_MANIFEST, second);
+    Response byDigest = client.putManifest("r/app", Digest.sha256(second).toString(),
+        MediaTypes.OCI_MANIFEST, second);
+    Response newTag = client.putManifest("r/app", "v2", MediaTypes.OCI_MANIFEST, second);
+
+    assertErrors(move, 403, "DENIED");
+    assertEquals(201, byDigest.status(), byDigest::toString);
+    assertEquals(201, newTag.status(), newTag::toString);
+    assertEquals(List.of("r/app PULL,r/app PUSH", "require r/app MOVE_TAG",
+        "r/app PULL,r/app PUSH", "r/app PULL,r/app PUSH"), asked());
+    Response v1 = client.get("/v2/r/app/manifests/v1");
+    assertEquals(Digest.sha256(first).toString(), v1.header("Docker-Content-Digest"));
+  }
+
+  /** The catalog shows what the permit lists, and pages stay full (n names, then Link). */
+  @Test
+  void catalogListsOnlyWhatThePermitLists() {
+    for (String name : List.of("a/1", "b/1", "a/2", "b/2", "a/3", "b/3")) {
+      client.putManifest(name, "t", MediaTypes.OCI_MANIFEST, selfContainedManifest());
+    }
+    policy = deny(Action.PULL, "b/");
+
+    Response first = client.get("/v2/_catalog?n=2");
+    Response second = client.get("/v2/_catalog?n=2&last=a/2");
+
+    assertEquals("{\"repositories\":[\"a/1\",\"a/2\"]}", first.text().strip());
+    assertEquals("</v2/_catalog?n=2&last=a%2F2>; rel=\"next\"", first.header("Link"));
+    assertEquals("{\"repositories\":[\"a/3\"]}", second.text().strip());
+    assertEquals(null, second.header("Link"));
   }
 
   @Test
   void controllerSeesTheCaller() {
+    AccessRequest[] seen = new AccessRequest[1];
+    boolean[] inRole = {true};
+    policy = request -> {
+      seen[0] = request;
+      inRole[0] = request.caller().inRole("admin");
+      return Permit.ALL;
+    };
+
     client.get("/v2/r/app/tags/list", "Authorization", "Bearer abc");
 
-    AccessRequest request = calls.get(0);
-    assertEquals(Optional.of("Bearer abc"), request.caller().authorization());
-    assertEquals(Optional.empty(), request.caller().principal());
-    assertEquals("127.0.0.1", request.caller().remoteAddress());
+    assertEquals(Optional.of("Bearer abc"), seen[0].caller().authorization());
+    assertEquals(Optional.empty(), seen[0].caller().principal());
+    assertEquals("127.0.0.1", seen[0].caller().remoteAddress());
+    assertEquals(Optional.of(server.url().toString().replaceAll("/$", "")),
+        seen[0].caller().origin());
+    assertEquals(false, inRole[0]);
+    assertEquals(false, seen[0].caller().toString().contains("abc"), seen[0].caller()::toString);
   }
 
   @Test

@@ -21,6 +21,7 @@ import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageException;
+import dev.berth.registry.storage.StorageFullException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -91,5 +92,28 @@ class StorageFailureApiTest extends HttpSuite {
 
     reset(storage);
     assertErrors(client.get("/v2/broken/app/manifests/latest"), 404, "MANIFEST_UNKNOWN");
+  }
+
+  /**
+   * A full disk is not an internal error: the client hears 507 with distribution's
+   * {@code UNAVAILABLE} code (ErrorCode.STORAGE_FULL), nothing of the request is stored, and what
+   * was stored before still reads.
+   */
+  @Test
+  void aFullStorageIs507UnavailableAndReadsKeepWorking() {
+    Digest stored = client.pushBlob("broken/app", BLOB);
+    byte[] more = "no room for these bytes".getBytes(StandardCharsets.UTF_8);
+    Digest refused = Digest.sha256(more);
+    doThrow(new StorageFullException("write blob: the storage is full (" + SECRET + ")",
+        new java.io.IOException("No space left on device"))).when(storage).writer(anyString());
+
+    Response post = client.post("/v2/broken/app/blobs/uploads/?digest=" + refused, more,
+        "Content-Type", "application/octet-stream");
+
+    assertErrors(post, 507, "UNAVAILABLE");
+    assertFalse(post.text().contains("fire"), post::toString);
+    reset(storage);
+    assertErrors(client.get("/v2/broken/app/blobs/" + refused), 404, "BLOB_UNKNOWN");
+    assertArrayEquals(BLOB, client.get("/v2/broken/app/blobs/" + stored).body());
   }
 }

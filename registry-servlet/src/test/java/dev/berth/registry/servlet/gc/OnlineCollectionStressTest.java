@@ -13,6 +13,7 @@ import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import dev.berth.registry.testing.TestClock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +38,13 @@ import org.junit.jupiter.api.io.TempDir;
  * a collection may sweep at any moment), move tags, push referrers and delete subjects.
  * Afterwards every tagged image and every referrer of a live subject must pull intact (digests
  * verified), and one more collection must leave nothing unreachable.
+ *
+ * <p>Time is a {@link TestClock} shared by the registry and its storage: the collector moves it
+ * {@link #STEP} ahead before each collection, so what the clients stop naming ages past the grace
+ * period within a hundred collections, however fast or slow the machine runs them, and the test
+ * never sleeps to age anything. Only the length of the run is wall-clock time. The step is small
+ * so that, as in production, a push (a HEAD of a layer, then the PUT that names it) takes far less
+ * than a grace period.
  */
 class OnlineCollectionStressTest extends HttpSuite {
 
@@ -46,12 +54,16 @@ class OnlineCollectionStressTest extends HttpSuite {
   static final Duration GRACE = Duration.ofSeconds(2);
   static final GcOptions AGGRESSIVE = GcOptions.defaults().withGracePeriod(GRACE)
       .withDeleteUntagged(true);
+  /** How far the clock moves before each collection: a grace period is a hundred collections. */
+  static final Duration STEP = GRACE.dividedBy(100);
   static final Duration RUN = Duration.ofSeconds(8);
   static final String REPO = "stress/app";
 
+  final TestClock clock = TestClock.atSystemTime();
+
   @Override
   protected Registry newRegistry() {
-    return Registry.builder().filesystem(root, false).build();
+    return Registry.builder().clock(clock).filesystem(root, false).build();
   }
 
   final List<byte[]> oldLayers = new ArrayList<>();
@@ -67,13 +79,14 @@ class OnlineCollectionStressTest extends HttpSuite {
       client.pushBlob("pool", layer);
       oldLayers.add(layer);
     }
-    Thread.sleep(GRACE.toMillis() + 500);
+    clock.advance(GRACE.plusMillis(500));
     AtomicBoolean stop = new AtomicBoolean();
     AtomicInteger collections = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(4);
     List<Future<?>> work = new ArrayList<>();
     work.add(pool.submit(() -> {
       while (!stop.get()) {
+        clock.advance(STEP);
         server.registry().collectGarbage(AGGRESSIVE);
         collections.incrementAndGet();
       }
@@ -82,6 +95,7 @@ class OnlineCollectionStressTest extends HttpSuite {
     work.add(pool.submit(() -> pusher(stop, 1)));
     work.add(pool.submit(() -> pusher(stop, 2)));
     work.add(pool.submit(() -> referrersAndDeletes(stop)));
+    // The length of the run, not a synchronisation: the workers stop when it ends.
     Thread.sleep(RUN.toMillis());
     stop.set(true);
     for (Future<?> f : work) {
@@ -97,15 +111,15 @@ class OnlineCollectionStressTest extends HttpSuite {
 
     // Once the grace period has passed, one more collection leaves nothing unreachable: a further
     // run finds nothing.
-    Thread.sleep(GRACE.toMillis() + 500);
+    clock.advance(GRACE.plusMillis(500));
     server.registry().collectGarbage(AGGRESSIVE);
     GcReport after = server.registry().collectGarbage(AGGRESSIVE.withDryRun(true));
     assertEquals(List.of(), after.manifestsRemoved());
     assertEquals(List.of(), after.blobsRemoved());
     verifyEverythingLivePullsIntact();
-    System.out.printf("stress: %d collections, %d pushes, %d retries after a collection swept a"
-        + " layer first, %d live manifests verified%n", collections.get(), pushes.get(),
-        retries.get(), live.size());
+    System.out.printf("stress: %d collections (%s of clock time), %d pushes, %d retries after a"
+        + " collection swept a layer first, %d live manifests verified%n", collections.get(),
+        STEP.multipliedBy(collections.get()), pushes.get(), retries.get(), live.size());
   }
 
   /** Pushes images that reuse old layers the way clients do: HEAD, else mount, else upload. */
@@ -148,7 +162,8 @@ class OnlineCollectionStressTest extends HttpSuite {
       if (n % 3 == 0) {
         // A signature of the signature (referrer of a referrer).
         List<byte[]> l2 = List.of(("countersig " + n).getBytes(StandardCharsets.UTF_8));
-        byte[] counter = imageManifest(l2, "counter " + n, Digest.sha256(sig), "application/vnd.example.sig");
+        byte[] counter = imageManifest(l2, "counter " + n, Digest.sha256(sig),
+            "application/vnd.example.sig");
         pushImage(counter, l2, Digest.sha256(counter).toString());
       }
       if (n % 4 == 0) {
@@ -232,7 +247,8 @@ class OnlineCollectionStressTest extends HttpSuite {
     json.append("\"config\":{\"mediaType\":\"").append(MediaTypes.OCI_EMPTY)
         .append("\",\"digest\":\"").append(Digest.EMPTY_JSON).append("\",\"size\":2},\"layers\":[");
     for (int i = 0; i < layers.size(); i++) {
-      json.append(i == 0 ? "" : ",").append("{\"mediaType\":\"application/octet-stream\",\"digest\":\"")
+      json.append(i == 0 ? "" : ",")
+          .append("{\"mediaType\":\"application/octet-stream\",\"digest\":\"")
           .append(Digest.sha256(layers.get(i))).append("\",\"size\":").append(layers.get(i).length)
           .append('}');
     }
