@@ -1,12 +1,15 @@
 package dev.berth.launcher;
 
+import dev.berth.jetty.BerthServer;
+import dev.berth.jetty.BoundServer;
 import dev.berth.registry.Registry;
 import dev.berth.registry.StartReport;
-import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyStore;
 import java.util.ArrayList;
@@ -30,17 +33,25 @@ final class ServeCommand {
   }
 
   int run(Settings settings) throws Exception {
+    // Jetty's class loading (and its logging's set-up) on a daemon thread, beside the checks,
+    // the bind and the registry's start-time recovery.
+    BerthServer.prepare();
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
     KeyStore keyStore = StartChecks.tls(settings, problems);
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
     }
     String host = settings.get("http.host").trim();
-    RegistryServer server;
+    BerthServer.Builder builder = BerthServer.builder().host(host)
+        .port(settings.integer("http.port")).idleTimeout(settings.duration("http.idleTimeout"))
+        .contextPath(settings.get("http.prefix")).stopTimeout(
+            settings.duration("http.shutdownTimeout")).httpOptions(settings.httpOptions());
+    if (keyStore != null) {
+      builder.https(keyStore, PemKeyStore.PASSWORD);
+    }
+    BoundServer bound;
     try {
-      server = RegistryServer.bind(host, settings.integer("http.port"),
-          settings.duration("http.idleTimeout"), keyStore, settings.get("http.prefix").trim(),
-          settings.duration("http.shutdownTimeout"));
+      bound = builder.bind();
     } catch (IOException e) {
       String address = (host.isEmpty() ? "*" : host) + ":" + settings.get("http.port");
       String key = settings.source("http.port").equals(Settings.DEFAULT) ? "http.host"
@@ -52,15 +63,21 @@ final class ServeCommand {
     try {
       registry = settings.buildRegistry();
     } catch (RuntimeException e) {
-      server.close();
+      bound.close();
       throw e;
     }
     reportStart(registry.startReport());
+    BerthServer server;
     Maintenance maintenance;
     try {
-      server.start(registry, AccessController.ALLOW_ALL, settings.httpOptions());
+      server = bound.start(registry);
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    try {
       maintenance = Maintenance.start(registry, settings, line -> out.println("berth: " + line));
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       server.close();
       registry.close();
       throw e;
@@ -104,8 +121,7 @@ final class ServeCommand {
   }
 
   /** The address really bound, the storage, and every setting not at its default. */
-  private void announce(Settings settings, RegistryServer server, Registry registry)
-      throws IOException {
+  private void announce(Settings settings, BerthServer server, Registry registry) {
     String storage = settings.get("storage.path");
     out.println("berth: storage: " + (storage.equals("memory") ? "memory (in the heap, gone at"
         + " exit)" : Path.of(storage).toAbsolutePath().normalize() + " (filesystem, fsync "
@@ -117,9 +133,18 @@ final class ServeCommand {
     if (registry.readOnly()) {
       out.println("berth: read-only: writes are refused (405), GC and upload purging pause");
     }
-    String scope = server.scope();
-    out.println("berth: listening on " + server.url() + " (" + (scope.isEmpty() ? ""
+    String scope = scope(server.address().getAddress());
+    out.println("berth: listening on " + server.boundUrl() + " (" + (scope.isEmpty() ? ""
         : scope + "; ") + "storage: " + storage + ")");
     out.flush();
+  }
+
+  /** "every interface" for a wildcard address, else nothing. */
+  private static String scope(InetAddress address) {
+    if (!address.isAnyLocalAddress()) {
+      return "";
+    }
+    return address instanceof Inet6Address ? "every interface, IPv4 and IPv6"
+        : "every IPv4 interface";
   }
 }
