@@ -49,6 +49,10 @@ final class ServeCommand {
     if (keyStore != null) {
       builder.https(keyStore, PemKeyStore.PASSWORD);
     }
+    // Jetty keeps up to an eighth of the heap in pooled buffers of each kind (heap and direct);
+    // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
+    // the direct ones from adding a quarter of the heap to what the process holds.
+    builder.bufferPoolBytes(Math.min(Runtime.getRuntime().maxMemory() / 16, 32L << 20));
     BoundServer bound;
     try {
       bound = builder.bind();

@@ -237,6 +237,7 @@ public final class BerthServer implements AutoCloseable {
     char[] keyStorePassword;
     String contextPath = "";
     Duration stopTimeout;
+    long bufferPoolBytes;
 
     private Builder(Registry registry) {
       this.registry = registry;
@@ -322,6 +323,18 @@ public final class BerthServer implements AutoCloseable {
      */
     public Builder stopTimeout(Duration timeout) {
       this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Caps what Jetty's buffer pool keeps, per kind (heap and direct); by default Jetty keeps up
+     * to an eighth of the heap of each. The launcher bounds it to keep the process small.
+     */
+    public Builder bufferPoolBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("bufferPoolBytes must be positive: " + bytes);
+      }
+      this.bufferPoolBytes = bytes;
       return this;
     }
 

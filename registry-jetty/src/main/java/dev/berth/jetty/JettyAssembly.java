@@ -29,7 +29,7 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The one place Berth's Jetty is put together, for tests, embedding and the launcher alike: the
- * thread pool, a bounded buffer pool, the connector (HTTP or HTTPS), the servlet's context (at the
+ * thread pool, the buffer pool, the connector (HTTP or HTTPS), the servlet's context (at the
  * root or under a prefix), the JSON error pages and the graceful stop. {@link #bind} takes the
  * address, {@link #start} serves a registry on it.
  */
@@ -57,12 +57,11 @@ final class JettyAssembly {
         new LinkedBlockingQueue<>());
     threads.setName("berth-http");
     threads.setDaemon(true);
-    // Jetty keeps up to an eighth of the heap in pooled buffers of each kind (heap and direct);
-    // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
-    // the direct ones from adding a quarter of the heap to what the process holds.
-    long pooled = Math.min(Runtime.getRuntime().maxMemory() / 16, 32L << 20);
+    // Jetty's own pool (null) unless the caller bounds it (BerthServer.Builder#bufferPoolBytes).
+    ArrayByteBufferPool buffers = b.bufferPoolBytes > 0 ? new ArrayByteBufferPool(0, -1, -1, -1,
+        b.bufferPoolBytes, b.bufferPoolBytes) : null;
     Server server = new Server(threads, new ScheduledExecutorScheduler("berth-scheduler", true),
-        new ArrayByteBufferPool(0, -1, -1, -1, pooled, pooled));
+        buffers);
     HttpConfiguration http = new HttpConfiguration();
     http.setSendServerVersion(false);
     http.setSendXPoweredBy(false);
