@@ -33,8 +33,12 @@ final class ServeCommand {
   }
 
   int run(Settings settings) throws Exception {
-    // Jetty's class loading (and its logging's set-up) on a daemon thread, beside the checks,
-    // the bind and the registry's start-time recovery.
+    // SLF4J set up here, once Logging has set Jetty's level: the warm-up thread below and the
+    // bind both log through it, and a logger asked for on one thread while the other is setting
+    // SLF4J up is "intercepted and replayed" with a three-line SLF4J(W) warning on stderr.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    // Jetty's class loading on a daemon thread, beside the checks, the bind and the registry's
+    // start-time recovery.
     BerthServer.prepare();
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
     KeyStore keyStore = StartChecks.tls(settings, problems);
