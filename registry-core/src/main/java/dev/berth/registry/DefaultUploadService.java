@@ -114,9 +114,25 @@ final class DefaultUploadService implements UploadService {
   }
 
   @Override
-  public UploadBody<UploadStatus> receiveClosingChunk(RepositoryName repository, String id,
+  public UploadBody<BlobInfo> receiveClosing(RepositoryName repository, String id, Digest digest,
       ContentRange range, long length) {
-    return receiveChunk(repository, id, range, length, true);
+    requireVerifiable(digest);
+    requireSession(repository, id);
+    if (range == null && new UploadParts(storage, repository, id).size() == 0) {
+      // POST, then the whole blob in one PUT (most clients' push): received as a monolithic push,
+      // straight into the blob's place, instead of into a part that is then moved there. Saves a
+      // third of the CPU and the metadata writes of a part (bench: push.n).
+      return new ChainedBody<>(receiveWhole(repository, digest, length), blob -> {
+        deleteSession(repository, id);
+        return blob;
+      }, refused -> {
+        if (refused.code() == ErrorCode.DIGEST_INVALID) {
+          deleteSession(repository, id); // as complete() does on a digest that does not match
+        }
+      });
+    }
+    return new ChainedBody<>(receiveChunk(repository, id, range, length, true),
+        status -> complete(repository, id, digest), refused -> { });
   }
 
   private UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,

@@ -37,13 +37,15 @@ public interface UploadService {
       long length);
 
   /**
-   * Receives the last chunk that a closing request carries, to be followed by {@link #complete} in
-   * the same request: as {@link #receiveChunk}, but the chunk's own place need not survive a power
-   * loss, since completing moves it into the blob and flushes that.
+   * Receives the body of a closing request (its last chunk) and then completes the session with
+   * {@code digest}, as {@link #receiveChunk} followed by {@link #complete}. Implementations may
+   * take a shorter way: a session that holds nothing yet and is closed with the whole blob (POST,
+   * then one PUT, as most clients push) can be received as a monolithic push.
    */
-  default UploadBody<UploadStatus> receiveClosingChunk(RepositoryName repository, String id,
-      ContentRange range, long length) {
-    return receiveChunk(repository, id, range, length);
+  default UploadBody<BlobInfo> receiveClosing(RepositoryName repository, String id,
+      Digest digest, ContentRange range, long length) {
+    return new ChainedBody<>(receiveChunk(repository, id, range, length),
+        status -> complete(repository, id, digest), refused -> { });
   }
 
   /** Links a blob visible in {@code from} into {@code repository}, when it is there to mount. */
@@ -89,7 +91,7 @@ public interface UploadService {
   default BlobInfo complete(RepositoryName repository, String id, Digest digest,
       InputStream lastChunk, ContentRange range, long length) {
     if (lastChunk != null && length != 0) {
-      UploadBodies.drain(lastChunk, receiveClosingChunk(repository, id, range, length));
+      return UploadBodies.drain(lastChunk, receiveClosing(repository, id, digest, range, length));
     }
     return complete(repository, id, digest);
   }

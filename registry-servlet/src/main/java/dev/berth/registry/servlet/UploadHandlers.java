@@ -90,11 +90,10 @@ final class UploadHandlers {
       created(ex, repository, digest);
       return;
     }
-    UploadBody<UploadStatus> body = registry.uploads().receiveClosingChunk(repository, id,
+    UploadBody<BlobInfo> body = registry.uploads().receiveClosing(repository, id, digest,
         contentRange(ex), ex.contentLength());
     receive(ex, body, () -> {
       body.finish();
-      registry.uploads().complete(repository, id, digest);
       created(ex, repository, digest);
     });
   }

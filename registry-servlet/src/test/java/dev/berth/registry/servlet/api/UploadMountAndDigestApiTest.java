@@ -93,6 +93,23 @@ class UploadMountAndDigestApiTest extends UploadSuite {
   }
 
   @Test
+  void wholeBlobInTheClosingPutOfAnEmptySessionIsCheckedAndEndsTheSession() {
+    // POST, then one PUT with everything: received as a monolithic push (not through a part).
+    Digest claimed = Digest.sha256(bytes("not the content"));
+    String refused = client.startUpload(REPO).header("Location");
+
+    assertErrors(close(refused, claimed, BLOB), 400, "DIGEST_INVALID");
+
+    assertNothingStored(claimed, Digest.sha256(BLOB));
+    assertErrors(client.get(refused), 404, "BLOB_UPLOAD_UNKNOWN");
+
+    String accepted = client.startUpload(REPO).header("Location");
+    assertEquals(201, close(accepted, Digest.sha256(BLOB), BLOB).status());
+    assertStored(Digest.sha256(BLOB), BLOB);
+    assertErrors(client.get(accepted), 404, "BLOB_UPLOAD_UNKNOWN");
+  }
+
+  @Test
   void digestMismatchOnTheSinglePostStoresNothing() {
     Digest claimed = Digest.sha256(bytes("not the content"));
 
