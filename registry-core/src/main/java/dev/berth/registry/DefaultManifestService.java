@@ -48,6 +48,9 @@ final class DefaultManifestService implements ManifestService {
   private final Cache<Digest, ManifestContent> contents;
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
+  /** The pull-through cache, when there is one ({@link #useProxy}). */
+  private ProxyCache proxy;
+  private ProxyManifests proxied;
 
   DefaultManifestService(Storage storage, DefaultTagStore tags, WriteFence fence,
       BlobKeeper keeper, ReferrersIndex referrers, PendingChanges pending,
@@ -89,6 +92,23 @@ final class DefaultManifestService implements ManifestService {
       throw new RegistryException(ErrorCode.DIGEST_INVALID, "put manifest " + given + " in "
           + repository + ": the body's digest is " + manifest.digest());
     }
+    if (proxy != null && proxy.covers(repository)) {
+      proxy.checkPush(repository, manifest);
+      if (reference instanceof Tag tag) {
+        // A pushed tag is local from now on: its fetched-at record goes with the push, under the
+        // tag's lock, so that a revalidation never moves it back (docs/design/proxy.md).
+        return proxy.withTagLock(repository, tag, () -> {
+          PutManifestResult result = store(repository, reference, manifest);
+          proxy.cachedTags.forget(repository, tag);
+          return result;
+        });
+      }
+    }
+    return store(repository, reference, manifest);
+  }
+
+  private PutManifestResult store(RepositoryName repository, Reference reference,
+      ParsedManifest manifest) {
     byte[] bytes = manifest.bytes();
     Lock lock = repositoryLocks.get(repository).readLock();
     lock.lock();
@@ -127,8 +147,66 @@ final class DefaultManifestService implements ManifestService {
         manifest.subjectIfAny().map(Descriptor::digest));
   }
 
+  /** Makes this service read covered repositories through a pull-through cache. */
+  void useProxy(ProxyCache cache, DefaultTagStore tagStore) {
+    this.proxy = cache;
+    this.proxied = new ProxyManifests(cache, this, tagStore, storage);
+  }
+
+  /**
+   * Stores a manifest an upstream sent, through the steps of a put (bytes, revision, tag,
+   * referrers-index entry) but without the checks of a push: what it names is fetched when asked
+   * for. The bytes are verified against {@code digest} first; nothing is written otherwise.
+   *
+   * @param tag the tag to point at it, or null
+   */
+  void storeFetched(RepositoryName repository, Digest digest, byte[] bytes, Tag tag) {
+    if (!digest.isVerifiable() || !Digest.of(digest.algorithm(), bytes).equals(digest)) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "the upstream sent manifest bytes for "
+          + digest + " in " + repository + " whose digest is not " + digest + "; nothing stored");
+    }
+    ParsedManifest manifest;
+    try {
+      manifest = ManifestParser.parseStored(digest, bytes);
+    } catch (RegistryException e) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "the upstream's manifest " + digest
+          + " in " + repository + " cannot be served: " + e.getMessage());
+    }
+    Lock lock = repositoryLocks.get(repository).readLock();
+    lock.lock();
+    try {
+      fence.write(() -> {
+        Digest subject = manifest.subject() == null ? null : manifest.subject().digest();
+        String change = subject == null ? null : pending.beginManifest(repository, digest);
+        String revision = StoragePaths.revisionLink(repository, digest);
+        keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest,
+            data -> storage.write(data, bytes), revision),
+            () -> storage.stat(revision).isPresent() && keeper.stored(List.of(digest)));
+        if (tag != null) {
+          tags.point(repository, tag, digest);
+        }
+        if (subject != null) {
+          referrers.add(repository, subject, manifest.asReferrer());
+          pending.end(change);
+        }
+        return null;
+      });
+    } finally {
+      lock.unlock();
+    }
+    contents.put(digest, ManifestContent.owning(digest, manifest.mediaType(), manifest.bytes()));
+  }
+
   @Override
   public ManifestContent get(RepositoryName repository, Reference reference) {
+    if (proxied != null && proxy.covers(repository)) {
+      return proxied.get(repository, reference);
+    }
+    return getLocal(repository, reference);
+  }
+
+  /** A manifest from storage only. */
+  ManifestContent getLocal(RepositoryName repository, Reference reference) {
     Digest digest = reference instanceof Tag tag
         ? tags.resolve(repository, tag).orElseThrow(() -> unknown(repository, tag))
         : (Digest) reference;

@@ -10,6 +10,8 @@ import dev.berth.registry.referrers.StorageReferrersIndex;
 import dev.berth.registry.storage.FileSystemStorage;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.upstream.ProxyStats;
+import dev.berth.registry.upstream.Upstream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +50,9 @@ public final class Registry implements AutoCloseable {
   private final Recovery recovery;
   private final DigestThreads digesters;
   private final StartReport startReport;
+  /** The pull-through cache, or null (docs/design/proxy.md). */
+  private final ProxyCache proxy;
+  private final ProxyReferrers proxyReferrers;
 
   private Registry(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
@@ -70,6 +75,17 @@ public final class Registry implements AutoCloseable {
     this.tags = new DefaultTagStore(storage, repositories, pending);
     this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
         pending, repositories, options, b.manifestCacheBytes);
+    if (b.upstream != null) {
+      this.proxy = new ProxyCache(b.upstream, b.upstreamAcceptsPushes, new CachedTags(storage),
+          clock);
+      blobs.useProxy(new ProxyBlobs(proxy, storage, fence, keeper));
+      manifests.useProxy(proxy, tags);
+      this.proxyReferrers = new ProxyReferrers(proxy, storage, referrersIndex,
+          options.maxPageSize());
+    } else {
+      this.proxy = null;
+      this.proxyReferrers = null;
+    }
     this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
     this.startReport = b.recoverOnStart ? recover() : StartReport.NOTHING;
   }
@@ -140,6 +156,9 @@ public final class Registry implements AutoCloseable {
   public ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
       Digest after, int limit) {
     int n = Math.max(1, Math.min(limit, options.maxPageSize()));
+    if (proxy != null && proxy.covers(repository)) {
+      return proxyReferrers.list(repository, subject, artifactType, after, n);
+    }
     return referrersIndex.list(repository, subject, artifactType, after, n);
   }
 
@@ -188,6 +207,11 @@ public final class Registry implements AutoCloseable {
     return options;
   }
 
+  /** What the pull-through cache did so far ({@link ProxyStats#NONE} without an upstream). */
+  public ProxyStats proxyStats() {
+    return proxy == null ? ProxyStats.NONE : proxy.counters.snapshot();
+  }
+
   public Storage storage() {
     return storage;
   }
@@ -222,8 +246,29 @@ public final class Registry implements AutoCloseable {
     private Clock clock = Clock.systemUTC();
     private long manifestCacheBytes = 64L * 1024 * 1024;
     private boolean recoverOnStart = true;
+    private Upstream upstream;
+    private boolean upstreamAcceptsPushes;
 
     private Builder() {}
+
+    /**
+     * Makes the registry a pull-through cache of {@code upstream} for the repositories it
+     * covers: reads that storage cannot answer are fetched and kept (docs/proxy.md). Null for
+     * none (the default).
+     */
+    public Builder upstream(Upstream upstream) {
+      this.upstream = upstream;
+      return this;
+    }
+
+    /**
+     * Whether covered repositories accept every push; by default only manifests with a subject
+     * (signatures, SBOMs), which stay local, and blobs are accepted there.
+     */
+    public Builder upstreamAcceptsPushes(boolean accepts) {
+      this.upstreamAcceptsPushes = accepts;
+      return this;
+    }
 
     /**
      * The storage to serve from. Give it the same clock as {@link #clock}, so that its modification

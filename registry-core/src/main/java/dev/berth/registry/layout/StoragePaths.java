@@ -26,6 +26,8 @@ import dev.berth.registry.oci.Tag;
  *     │       ├── current/link                            the tag's manifest now
  *     │       └── index/&lt;alg&gt;/&lt;hex&gt;/link                 every manifest it has named
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
+ *     ├── _berth/proxy/tags/&lt;tag&gt;                          a cached tag's digest and fetch time
+ *     ├── _berth/proxy/referrers/&lt;alg&gt;-&lt;hex&gt;              a subject's upstream referrers (JSON)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
  *     │   └── _berth/
@@ -262,5 +264,21 @@ public final class StoragePaths {
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */
   public static String referrersIndexVersion() {
     return BERTH + "/referrers-index-version";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/tags/<tag>}: a tag fetched from an upstream, as
+   * {@code <digest>\n<RFC 3339 time>} (docs/design/proxy.md); a tag without one is local.
+   */
+  public static String proxyTag(RepositoryName name, Tag tag) {
+    return repository(name) + "/_berth/proxy/tags/" + tag.value();
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/referrers/<alg>-<hex>}: the upstream's referrers of
+   * one subject and when they were fetched (JSON).
+   */
+  public static String proxyReferrers(RepositoryName name, Digest subject) {
+    return repository(name) + "/_berth/proxy/referrers/" + entryName(subject);
   }
 }
