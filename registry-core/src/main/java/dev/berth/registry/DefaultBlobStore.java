@@ -86,7 +86,11 @@ final class DefaultBlobStore implements BlobStore {
   public InputStream open(RepositoryName repository, Digest digest, long offset) {
     if (isLinked(repository, digest)) {
       try {
-        return storage.open(StoragePaths.blobData(digest), offset);
+        InputStream in = storage.open(StoragePaths.blobData(digest), offset);
+        if (proxy != null && proxy.covers(repository)) {
+          proxy.hit();
+        }
+        return in;
       } catch (ObjectNotFoundException e) {
         // Linked but its bytes are gone (collected): unknown, or fetched again.
       }

@@ -57,6 +57,11 @@ final class ProxyBlobs {
     return cache.covers(repository);
   }
 
+  /** Counts a read of a covered repository that storage answered. */
+  void hit() {
+    cache.counters.hits.increment();
+  }
+
   /** The blob as the upstream has it, for a blob not visible in the repository. */
   Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
     Optional<Long> size = upstreamSize(repository, digest);
