@@ -13,11 +13,11 @@ import java.nio.file.Path;
  * test moves (tag TTLs pass without waiting), configured from {@link ProxyOptions} as a
  * configuration layer would, served on Jetty on loopback.
  */
-final class ProxyCache implements AutoCloseable {
-  final TestClock clock = TestClock.atSystemTime();
-  final Registry registry;
-  final BerthServer server;
-  final RegistryClient http;
+public final class ProxyCache implements AutoCloseable {
+  public final TestClock clock = TestClock.atSystemTime();
+  public final Registry registry;
+  public final BerthServer server;
+  public final RegistryClient http;
 
   private ProxyCache(Path storage, ProxyOptions options) {
     this.registry = options.applyTo(Registry.builder().filesystem(storage).clock(clock)).build();
@@ -25,16 +25,16 @@ final class ProxyCache implements AutoCloseable {
     this.http = new RegistryClient(server.url());
   }
 
-  static ProxyCache start(Path storage, ProxyOptions options) {
+  public static ProxyCache start(Path storage, ProxyOptions options) {
     return new ProxyCache(storage, options);
   }
 
   /** {@code host:port}, for clients' image references. */
-  String authority() {
+  public String authority() {
     return server.authority();
   }
 
-  URI url() {
+  public URI url() {
     return server.url();
   }
 
