@@ -10,10 +10,11 @@ import java.util.function.LongConsumer;
 
 /**
  * A blob body from an upstream on its way to the first client that asked for it and, byte for
- * byte, into a {@link StorageWriter}: what the client reads is what is being stored. At the end of
- * the body the size and digest are checked and only then is the blob made visible
- * ({@link Ending#stored}); a body that does not match is cancelled and the client's read fails, so
- * its connection is cut rather than ended as if complete.
+ * byte, into a {@link StorageWriter}: what the client reads is what is being stored. With the
+ * last byte of the body (its declared size, else its end) the size and digest are checked and the
+ * blob made visible ({@link Ending#stored}) before that byte is handed out; a body that does not
+ * match is cancelled and the client's read fails, so its connection is cut rather than ended as
+ * if complete.
  *
  * <p>Closing before the end (the client went away, or it asked for a range and got it) reads the
  * rest of the body into storage on the closing thread, so that the clients waiting for this fetch
@@ -94,6 +95,9 @@ final class FetchingStream extends InputStream {
 
   /** Reads the next bytes from the upstream into storage; -1 once the body ended and matched. */
   private int pull(byte[] b, int off, int len) throws IOException {
+    if (ended) {
+      return -1;
+    }
     int n;
     try {
       n = body.stream().read(b, off, len);
@@ -114,6 +118,11 @@ final class FetchingStream extends InputStream {
     if (body.size() >= 0 && count > body.size()) {
       throw fail("the upstream sent more than the " + body.size() + " bytes of blob " + digest,
           null);
+    }
+    if (count == body.size()) {
+      // Verified and visible before the client gets its last bytes: a client whose body is
+      // complete finds the blob stored, and a body that does not match never completes.
+      end();
     }
     return n;
   }

@@ -2,13 +2,17 @@ package dev.berth.it.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
+import dev.berth.registry.gc.GcOptions;
+import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.proxy.UpstreamOptions;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import dev.berth.registry.upstream.ProxyStats;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -135,6 +139,36 @@ class ProxyBerthIT {
         Content.referrers(proxy.http, LOCAL, image.digest(), null));
     Response uncached = proxy.http.get("/v2/" + LOCAL + "/blobs/" + sig.layer());
     assertEquals(503, uncached.status(), uncached::toString);
+  }
+
+  @Test
+  void garbageCollectionKeepsWhatACachedTagNamesAndTakesWhatNothingKeeps() {
+    Content.Image tagged = Content.push(upstream, UP, "v1", "tagged", 5000);
+    Content.Image untagged = Content.push(upstream, UP, null, "untagged", 6000);
+    Content.manifest(proxy.http, LOCAL, "v1");
+    proxy.http.get("/v2/" + LOCAL + "/blobs/" + tagged.layer());
+    Content.manifest(proxy.http, LOCAL, untagged.digest().toString());
+    proxy.http.get("/v2/" + LOCAL + "/blobs/" + untagged.layer());
+    proxy.clock.advance(Duration.ofHours(2));
+
+    GcReport report = proxy.registry.collectGarbage(GcOptions.defaults()
+        .withDeleteUntagged(true).withGracePeriod(Duration.ofHours(1)));
+    assertTrue(report.manifestsRemoved().stream().anyMatch(m -> m.contains(
+        untagged.digest().encoded())), report::summary);
+    assertTrue(report.blobsRemoved().stream().anyMatch(b -> b.contains(
+        untagged.layer().encoded())), report::summary);
+    assertTrue(report.manifestsRemoved().stream().noneMatch(m -> m.contains(
+        tagged.digest().encoded())), report::summary);
+    assertArrayEquals(tagged.manifest(), Content.manifest(proxy.http, LOCAL, "v1").body());
+    ProxyStats before = proxy.registry.proxyStats();
+    assertArrayEquals(tagged.layerBytes(),
+        proxy.http.get("/v2/" + LOCAL + "/blobs/" + tagged.layer()).body());
+    assertEquals(before.misses(), proxy.registry.proxyStats().misses(),
+        "the cached tag's layer was kept: no fetch");
+    // What was collected is fetched again on the next pull.
+    assertArrayEquals(untagged.manifest(),
+        Content.manifest(proxy.http, LOCAL, untagged.digest().toString()).body());
+    assertEquals(before.misses() + 1, proxy.registry.proxyStats().misses());
   }
 
   @Test
