@@ -2,16 +2,24 @@ package dev.berth.it.proxy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.DockerRegistryProcess;
 import dev.berth.it.support.Programs;
+import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.upstream.ProxyStats;
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -170,6 +178,39 @@ class ProxyRegistryTwoIT {
     assertEquals(405, refused.status(), refused::toString);
     assertEquals(List.of("UNSUPPORTED"), refused.errorCodes());
     assertEquals(404, Content.manifest(proxy.http, REPO, "local").status());
+  }
+
+  @Test
+  void contentThatDoesNotMatchItsDigestUpstreamIsNeverStored() throws Exception {
+    Content.Image image = Content.push(upstream, REPO, "1.0", "corrupt", 100_000);
+    Path layerFile = work.resolve("upstream").resolve(StoragePaths.blobData(image.layer()));
+    Path manifestFile = work.resolve("upstream").resolve(StoragePaths.blobData(image.digest()));
+    byte[] bad = image.layerBytes().clone();
+    bad[bad.length / 2] ^= 1; // same size, other digest: registry:2 serves it as it is
+    Files.write(layerFile, bad);
+    byte[] goodManifest = Files.readAllBytes(manifestFile);
+    Files.writeString(manifestFile, "{\"schemaVersion\":2}");
+
+    Response manifest = Content.manifest(proxy.http, REPO, image.digest().toString());
+    assertEquals(503, manifest.status(), manifest::toString);
+    HttpClient raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    HttpRequest get = HttpRequest.newBuilder(proxy.url().resolve("v2/" + REPO + "/blobs/"
+        + image.layer())).build();
+    IOException cut = assertThrows(IOException.class,
+        () -> raw.send(get, HttpResponse.BodyHandlers.ofByteArray()),
+        "the body must not complete: the client would take it for the blob");
+    assertTrue(cut.getMessage() != null, cut::toString);
+    assertFalse(Files.exists(work.resolve("cache").resolve(StoragePaths.blobData(image.layer()))));
+    assertFalse(Files.exists(work.resolve("cache").resolve(
+        StoragePaths.blobData(image.digest()))));
+
+    // Repaired upstream: fetched again, and right this time.
+    Files.write(layerFile, image.layerBytes());
+    Files.write(manifestFile, goodManifest);
+    assertArrayEquals(image.manifest(),
+        Content.manifest(proxy.http, REPO, image.digest().toString()).body());
+    assertArrayEquals(image.layerBytes(),
+        proxy.http.get("/v2/" + REPO + "/blobs/" + image.layer()).body());
   }
 
   @Test
