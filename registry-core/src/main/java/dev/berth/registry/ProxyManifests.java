@@ -93,8 +93,9 @@ final class ProxyManifests {
   /**
    * A cached tag past its TTL: one {@code HEAD}; the same digest renews the record, another one
    * stores that manifest and moves the tag, if the tag still names what the record says (a push
-   * of the tag meanwhile made it local). An upstream that cannot answer, or no longer has the
-   * tag, leaves the tag as it is and the record's time too, so the next request asks again.
+   * of the tag meanwhile made it local). An upstream that no longer has the tag renews the record
+   * (the cached tag stays); one that cannot answer leaves the record's time as it was, so the
+   * next request asks again.
    */
   private void revalidate(RepositoryName repository, Tag tag, Digest cached) {
     cache.counters.revalidations.increment();
@@ -105,10 +106,8 @@ final class ProxyManifests {
       cache.counters.unavailable.increment();
       return;
     }
-    if (upstream.isEmpty()) {
-      return;
-    }
-    Digest now = upstream.get().digest();
+    // A tag the upstream no longer has is served as cached and checked again after another TTL.
+    Digest now = upstream.map(Descriptor::digest).orElse(cached);
     byte[] bytes;
     try {
       bytes = now.equals(cached) ? null : bytes(repository, now);

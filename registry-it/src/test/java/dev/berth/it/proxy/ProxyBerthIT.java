@@ -142,6 +142,19 @@ class ProxyBerthIT {
   }
 
   @Test
+  void aTagDeletedUpstreamIsServedAsCachedAndCheckedOncePerTtl() {
+    Content.Image image = Content.push(upstream, UP, "gone", "gone", 100);
+    Content.manifest(proxy.http, LOCAL, "gone");
+    assertEquals(202, upstream.delete("/v2/" + UP + "/manifests/gone").status());
+    proxy.clock.advance(TTL.plusSeconds(1));
+    assertArrayEquals(image.manifest(), Content.manifest(proxy.http, LOCAL, "gone").body());
+    assertEquals(1, proxy.registry.proxyStats().revalidations());
+    proxy.clock.advance(TTL.minusSeconds(10));
+    assertArrayEquals(image.manifest(), Content.manifest(proxy.http, LOCAL, "gone").body());
+    assertEquals(1, proxy.registry.proxyStats().revalidations(), "renewed: not asked again");
+  }
+
+  @Test
   void garbageCollectionKeepsWhatACachedTagNamesAndTakesWhatNothingKeeps() {
     Content.Image tagged = Content.push(upstream, UP, "v1", "tagged", 5000);
     Content.Image untagged = Content.push(upstream, UP, null, "untagged", 6000);
