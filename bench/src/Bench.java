@@ -194,6 +194,7 @@ public final class Bench {
     boolean writeRows = config.wants("push") || config.wants("manifest-put");
     Path noFsyncDir = writeRows ? new DataSets(this).copyForNoFsync(set, berthDir) : null;
     int berthPort = Processes.freePort();
+    // Started as the README says (bin/berth), so that the memory row measures what users run.
     Process bp = startBerth(berthPort, berthDir, "berth.log");
     int r2Port = Processes.freePort();
     Path cfg = Processes.writeRegistry2Config(config.work.resolve("registry2.yml"), r2Dir,
@@ -247,7 +248,7 @@ public final class Bench {
     List<String> args = new ArrayList<>(List.of("serve", "--host", "127.0.0.1", "--port",
         String.valueOf(port), "--storage", storage.toString()));
     args.addAll(List.of(extra));
-    return new ProcessBuilder(Processes.javaBerth(config, args.toArray(String[]::new)))
+    return Processes.binBerth(config, args.toArray(String[]::new))
         .redirectErrorStream(true).redirectOutput(config.work.resolve(log).toFile()).start();
   }
 

@@ -8,7 +8,10 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Row 9: each server's resident memory after the HTTP rows, and Berth's Java heap. */
+/**
+ * Row 9: each server's resident memory after the HTTP rows, and Berth's Java heap. Berth runs as
+ * the README starts it ({@code bin/berth}); the target is 256 MiB.
+ */
 final class Memory {
   final Bench bench;
   final Config config;
@@ -29,8 +32,17 @@ final class Memory {
     rss.berth.add(b.getOrDefault("VmRSS", -1L) / 1024.0);
     rss.registry2.add(r.getOrDefault("VmRSS", -1L) / 1024.0);
     rss.addNote(String.format(Locale.ROOT, "one sample after all HTTP rows; peak (VmHWM) "
-        + "Berth %.0f MiB, registry:2 %.0f MiB; Berth runs with the JVM's default heap sizing",
-        b.getOrDefault("VmHWM", -1L) / 1024.0, r.getOrDefault("VmHWM", -1L) / 1024.0));
+        + "Berth %.0f MiB, registry:2 %.0f MiB; Berth started as the README says (bin/berth and"
+        + " its JVM options%s)", b.getOrDefault("VmHWM", -1L) / 1024.0,
+        r.getOrDefault("VmHWM", -1L) / 1024.0, config.berthJavaOpts.isEmpty() ? ""
+            : ", JAVA_OPTS=" + String.join(" ", config.berthJavaOpts)));
+    // With --berth-java-opts -XX:NativeMemoryTracking=summary: where the memory beside the heap is.
+    Processes.ExecResult nmt = Processes.exec(List.of("jcmd",
+        String.valueOf(bench.berth.process().pid()), "VM.native_memory", "summary"), null);
+    if (nmt.output().contains("Native Memory Tracking")) {
+      Files.writeString(config.results.resolve("berth-native-memory.txt"), nmt.output());
+      rss.addNote("native memory by category (committed): in berth-native-memory.txt");
+    }
     Processes.ExecResult heap = Processes.exec(List.of("jcmd",
         String.valueOf(bench.berth.process().pid()), "GC.heap_info"), null);
     Files.writeString(config.results.resolve("berth-heap-info.txt"), heap.output());

@@ -103,6 +103,18 @@ final class Processes {
     throw new IllegalStateException("no 200 on port " + port + " within " + timeout);
   }
 
+  /**
+   * {@code bin/berth <args>}, Berth started as the README tells users to (the start script's JVM
+   * options), with {@code --berth-java-opts} as its {@code JAVA_OPTS}.
+   */
+  static ProcessBuilder binBerth(Config config, String... args) {
+    List<String> cmd = new ArrayList<>(List.of(config.repo.resolve("bin/berth").toString()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("JAVA_OPTS", String.join(" ", config.berthJavaOpts));
+    return pb;
+  }
+
   /** {@code java [--berth-java-opts] -jar berth.jar <args>}. */
   static List<String> javaBerth(Config config, String... args) {
     List<String> cmd = new ArrayList<>(List.of("java"));

@@ -191,6 +191,11 @@ final class Report {
           factor <= 2.0, String.format(Locale.ROOT, "%.2f ms vs %.2f ms: %.2fx%s",
               small.berthMedian(), large.berthMedian(), factor, fullPages(large))));
     }
+    Row rss = bench.rows.get("memory.rss");
+    if (rss != null && !Double.isNaN(rss.berthMedian())) {
+      goals.add(new Goal("Berth resident memory after the load at most 256 MiB (bin/berth)",
+          rss.berthMedian() <= 256, String.format(Locale.ROOT, "%.0f MiB", rss.berthMedian())));
+    }
     startupGoal(goals, "startup.embedded", "embedded start-up, first in a JVM, under 300 ms", 300);
     startupGoal(goals, "startup.embedded.second", "embedded start-up, second in a JVM, under 20 ms",
         20);

@@ -36,20 +36,39 @@ import java.util.UUID;
  */
 final class DefaultTagStore implements TagStore {
 
-  private record Listing(byte[] generation, String[] sorted) {}
+  private record Listing(byte[] generation, String[] sorted) {
+    /**
+     * The heap a listing holds, roughly: per name a String (24 bytes), its byte array (16 + one
+     * byte a character: tags are ASCII) and its slot; the arrays' headers.
+     */
+    int bytes() {
+      long total = 64L + generation.length + 4L * sorted.length;
+      for (String name : sorted) {
+        total += 48 + name.length();
+      }
+      return (int) Math.min(total, Integer.MAX_VALUE);
+    }
+  }
 
   private final Storage storage;
   private final Repositories repositories;
   private final PendingChanges pending;
-  private final Cache<RepositoryName, Listing> listings = CacheBuilder.newBuilder()
-      .concurrencyLevel(1)
-      .maximumWeight(5_000_000).<RepositoryName, Listing>weigher((r, l) -> 1 + l.sorted.length)
-      .build();
+  private final Cache<RepositoryName, Listing> listings;
 
-  DefaultTagStore(Storage storage, Repositories repositories, PendingChanges pending) {
+  /**
+   * @param cacheBytes about how many bytes of heap the cached listings may hold; one segment, so
+   *     that a repository with many tags fits whole
+   */
+  DefaultTagStore(Storage storage, Repositories repositories, PendingChanges pending,
+      long cacheBytes) {
     this.storage = storage;
     this.repositories = repositories;
     this.pending = pending;
+    this.listings = CacheBuilder.newBuilder()
+        .concurrencyLevel(1)
+        .maximumWeight(Math.max(cacheBytes, 1))
+        .<RepositoryName, Listing>weigher((r, l) -> l.bytes())
+        .build();
   }
 
   @Override

@@ -110,6 +110,17 @@ final class DefaultUploadService implements UploadService {
   @Override
   public UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,
       ContentRange range, long length) {
+    return receiveChunk(repository, id, range, length, false);
+  }
+
+  @Override
+  public UploadBody<UploadStatus> receiveClosingChunk(RepositoryName repository, String id,
+      ContentRange range, long length) {
+    return receiveChunk(repository, id, range, length, true);
+  }
+
+  private UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,
+      ContentRange range, long length, boolean closing) {
     requireSession(repository, id);
     UploadParts parts = new UploadParts(storage, repository, id);
     long offset = parts.size();
@@ -138,21 +149,22 @@ final class DefaultUploadService implements UploadService {
           throw new RegistryException(ErrorCode.SIZE_INVALID, "received " + received
               + " bytes for Content-Range " + range.start() + "-" + range.end());
         }
-        return keep(received);
+        return keep(received, closing);
       }
 
       @Override
       void keepPartial(long received) {
-        keep(received);
+        // A broken-off body is kept for the client to resume: its name is flushed too.
+        keep(received, false);
       }
 
-      private UploadStatus keep(long received) {
+      private UploadStatus keep(long received, boolean movedNext) {
         if (received == 0) {
           writer.cancel();
           remember(offset);
           return new UploadStatus(repository, id, offset);
         }
-        if (!chunk.commit()) {
+        if (!chunk.commit(movedNext)) {
           throw new RegistryException(ErrorCode.RANGE_INVALID, "upload " + id
               + " already has a chunk at offset " + offset + " (a repeated or concurrent chunk)");
         }

@@ -53,6 +53,8 @@ public final class Registry implements AutoCloseable {
   /** The pull-through cache, or null (docs/design/proxy.md). */
   private final ProxyCache proxy;
   private final ProxyReferrers proxyReferrers;
+  /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
+  private volatile boolean readOnly;
 
   private Registry(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
@@ -61,7 +63,7 @@ public final class Registry implements AutoCloseable {
     this.clock = b.clock;
     this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
         : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
-        : new StorageReferrersIndex(storage);
+        : new StorageReferrersIndex(storage, b.referrersCacheBytes);
     this.fence = new WriteFence(clock);
     this.intents = new SweepIntents(storage, clock);
     this.digesters = new DigestThreads();
@@ -72,7 +74,7 @@ public final class Registry implements AutoCloseable {
     this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), keeper,
         clock);
     this.uploads = new DefaultUploadService(storage, fence, keeper, clock, digesters, catalog);
-    this.tags = new DefaultTagStore(storage, repositories, pending);
+    this.tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
     this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
         pending, repositories, options, b.manifestCacheBytes);
     if (b.upstream != null) {
@@ -87,22 +89,25 @@ public final class Registry implements AutoCloseable {
       this.proxyReferrers = null;
     }
     this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
-    this.startReport = b.recoverOnStart ? recover() : StartReport.NOTHING;
+    this.readOnly = b.readOnly;
+    this.startReport = b.recoverOnStart ? recover(b.purgeUploadsOnStart && !b.readOnly)
+        : StartReport.NOTHING;
   }
 
   /**
    * What a start does over existing data, before the registry serves: finishes the changes a crash
    * left half done, builds the referrers index when it is not built over this storage yet (data
-   * written by registry:2, or an index kept in memory), and removes expired upload sessions.
+   * written by registry:2, or an index kept in memory), and removes expired upload sessions
+   * (unless {@code purge} is off: read-only, or purging disabled).
    */
-  private StartReport recover() {
+  private StartReport recover(boolean purge) {
     int finished = recovery.finishPending();
     ReindexReport reindexed = null;
     if (!referrersIndex.persistent() || !Reindexer.isMarked(storage)
         || storage.lostUnflushedWrites()) {
       reindexed = reindex();
     }
-    return new StartReport(finished, Optional.ofNullable(reindexed), purgeUploads());
+    return new StartReport(finished, Optional.ofNullable(reindexed), purge ? purgeUploads() : 0);
   }
 
   /** What the registry found and did when it was built over its storage. */
@@ -194,13 +199,40 @@ public final class Registry implements AutoCloseable {
    * @return how many were deleted
    */
   public int purgeUploads() {
+    return purgeUploads(false);
+  }
+
+  /**
+   * Deletes upload sessions older than {@link RegistryOptions#uploadMaxAge()}, or with
+   * {@code dryRun} only counts them (distribution's {@code uploadpurging.dryrun}).
+   *
+   * @return how many were (or would be) deleted
+   */
+  public int purgeUploads(boolean dryRun) {
     java.time.Instant cutoff = clock.instant().minus(options.uploadMaxAge());
     int[] purged = {0};
     catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
-        false));
-    // Multipart uploads of killed processes (S3): nothing else would ever remove them.
-    storage.discardAbandonedWrites(cutoff);
+        dryRun));
+    if (!dryRun) {
+      // Multipart uploads of killed processes (S3): nothing else would ever remove them.
+      storage.discardAbandonedWrites(cutoff);
+    }
     return purged[0];
+  }
+
+  /**
+   * Whether the registry serves read-only (distribution's maintenance read-only mode): while on,
+   * {@code BerthServlet} refuses every write with 405 and the maintenance schedule (garbage
+   * collection, upload purging) pauses; reads go on. Calls made on this object directly are not
+   * refused: it is a serving mode, switched at runtime by an operator.
+   */
+  public boolean readOnly() {
+    return readOnly;
+  }
+
+  /** Switches read-only mode on or off at once; requests already past the check finish. */
+  public void setReadOnly(boolean on) {
+    this.readOnly = on;
   }
 
   public RegistryOptions options() {
@@ -244,10 +276,14 @@ public final class Registry implements AutoCloseable {
     private ReferrersIndex referrersIndex;
     private RegistryOptions options = RegistryOptions.defaults();
     private Clock clock = Clock.systemUTC();
-    private long manifestCacheBytes = 64L * 1024 * 1024;
+    private long manifestCacheBytes = heapShare(8, 64);
+    private long tagCacheBytes = heapShare(16, 32);
+    private long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
     private boolean recoverOnStart = true;
     private Upstream upstream;
     private boolean upstreamAcceptsPushes;
+    private boolean purgeUploadsOnStart = true;
+    private boolean readOnly;
 
     private Builder() {}
 
@@ -335,10 +371,53 @@ public final class Registry implements AutoCloseable {
           o.defaultReferrersPageSize(), age));
     }
 
-    /** Bytes of manifest content to keep in memory (content is immutable per digest). */
+    /**
+     * Bytes of manifest content to keep in memory (content is immutable per digest); by default
+     * an eighth of the heap, at most 64 MiB.
+     */
     public Builder manifestCacheBytes(long bytes) {
       this.manifestCacheBytes = bytes;
       return this;
+    }
+
+    /**
+     * Bytes of heap the cached tag listings may hold (each repository's sorted names); by default
+     * a sixteenth of the heap, at most 32 MiB.
+     */
+    public Builder tagCacheBytes(long bytes) {
+      this.tagCacheBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Bytes of heap the referrers index may hold in loaded subjects (when it is the storage-kept
+     * index this builder makes); by default three eighths of the heap, at most 64 MiB.
+     */
+    public Builder referrersCacheBytes(long bytes) {
+      this.referrersCacheBytes = bytes;
+      return this;
+    }
+
+    /** Starts read-only ({@link Registry#readOnly()}); then the start purges no uploads either. */
+    public Builder readOnly(boolean on) {
+      this.readOnly = on;
+      return this;
+    }
+
+    /**
+     * Whether the start removes expired upload sessions (the default); off when purging is
+     * disabled or only reported (distribution's {@code uploadpurging.enabled: false} or
+     * {@code dryrun}).
+     */
+    public Builder purgeUploadsOnStart(boolean purge) {
+      this.purgeUploadsOnStart = purge;
+      return this;
+    }
+
+    /** {@code 1/divisor} of the maximum heap, between 2 MiB and {@code maxMiB}. */
+    private static long heapShare(int divisor, long maxMiB) {
+      long share = Runtime.getRuntime().maxMemory() / divisor;
+      return Math.max(2L << 20, Math.min(maxMiB << 20, share));
     }
 
     /**

@@ -122,10 +122,16 @@ final class UploadParts {
      * there deletes itself: so of racing chunks, the one that committed while it was alone is kept
      * (and each later one sees it), or none when they committed at once.
      *
+     * @param movedNext the chunk is the last of a closing request, moved into the blob before the
+     *     answer: its bytes are flushed, its name here need not be
      * @return whether the chunk was kept
      */
-    boolean commit() {
-      writer.commit();
+    boolean commit(boolean movedNext) {
+      if (movedNext) {
+        writer.commitBeforeMove();
+      } else {
+        writer.commit();
+      }
       String offsetName = StoragePaths.partName(offset);
       boolean alone = storage.list(partsDir, offsetName, 3).stream()
           .noneMatch(n -> n.startsWith(offsetName + ".") && !n.equals(name));

@@ -36,6 +36,16 @@ public interface UploadService {
   UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id, ContentRange range,
       long length);
 
+  /**
+   * Receives the last chunk that a closing request carries, to be followed by {@link #complete} in
+   * the same request: as {@link #receiveChunk}, but the chunk's own place need not survive a power
+   * loss, since completing moves it into the blob and flushes that.
+   */
+  default UploadBody<UploadStatus> receiveClosingChunk(RepositoryName repository, String id,
+      ContentRange range, long length) {
+    return receiveChunk(repository, id, range, length);
+  }
+
   /** Links a blob visible in {@code from} into {@code repository}, when it is there to mount. */
   Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from);
 
@@ -79,7 +89,7 @@ public interface UploadService {
   default BlobInfo complete(RepositoryName repository, String id, Digest digest,
       InputStream lastChunk, ContentRange range, long length) {
     if (lastChunk != null && length != 0) {
-      append(repository, id, lastChunk, range, length);
+      UploadBodies.drain(lastChunk, receiveClosingChunk(repository, id, range, length));
     }
     return complete(repository, id, digest);
   }

@@ -26,11 +26,19 @@ import org.junit.jupiter.api.io.TempDir;
 class LauncherCliIT {
 
   /** Every flag the README documents; {@code --help} must list each. */
-  static final List<String> FLAGS = List.of("--config", "--host", "--port", "--relative-urls",
-      "--storage", "--deletes-enabled", "--delete-referrers-with-subject", "--max-manifest-bytes",
-      "--max-page-size", "--catalog-page-size", "--referrers-page-size", "--upload-max-age",
-      "--upload-purge-interval", "--gc-interval", "--gc-grace-period", "--gc-delete-untagged",
-      "--dry-run", "--delete-untagged", "--grace-period");
+  static final List<String> FLAGS = List.of("--config", "--strict", "--host", "--port",
+      "--prefix", "--external-url", "--relative-urls", "--tls-certificate", "--tls-key",
+      "--shutdown-timeout", "--storage", "--read-only", "--deletes-enabled",
+      "--delete-referrers-with-subject", "--max-manifest-bytes", "--max-page-size",
+      "--catalog-page-size", "--referrers-page-size", "--upload-max-age",
+      "--upload-purge-interval", "--upload-purge-dry-run", "--gc-interval", "--gc-grace-period",
+      "--gc-delete-untagged", "--log-level", "--dry-run", "--delete-untagged",
+      "--grace-period");
+
+  /** Switches appear as {@code --[no-]flag}. */
+  static final List<String> SWITCHES = List.of("--relative-urls", "--read-only",
+      "--deletes-enabled", "--delete-referrers-with-subject", "--upload-purge-dry-run",
+      "--gc-delete-untagged");
 
   @TempDir
   Path work;
@@ -43,15 +51,21 @@ class LauncherCliIT {
   void helpListsEveryFlag() {
     Programs.Result help = berth("--help");
     assertEquals(0, help.exitCode(), help::toString);
-    assertTrue(help.output().contains("usage:"), help::toString);
+    assertTrue(help.output().contains("usage (berth is bin/berth"), help::toString);
     for (String flag : FLAGS) {
-      assertTrue(Pattern.compile("(?<![\\w-])" + flag + "(?![\\w-])").matcher(help.output())
+      String shown = SWITCHES.contains(flag) ? Pattern.quote("--[no-]" + flag.substring(2))
+          : flag;
+      assertTrue(Pattern.compile("(?<![\\w-])" + shown + "(?![\\w-])").matcher(help.output())
           .find(), () -> flag + " missing from " + help);
     }
     for (String command : List.of("[serve]", "gc", "reindex")) {
-      assertTrue(help.output().contains("berth.jar " + command + " "),
+      assertTrue(help.output().contains("berth " + command + " "),
           () -> command + ": " + help);
     }
+    Programs.Result gcHelp = berth("gc", "--help");
+    assertEquals(0, gcHelp.exitCode(), gcHelp::toString);
+    assertTrue(gcHelp.output().contains("--grace-period=DURATION"), gcHelp::toString);
+    assertFalse(gcHelp.output().contains("--port"), gcHelp::toString);
   }
 
   @Test

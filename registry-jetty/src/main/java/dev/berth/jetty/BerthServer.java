@@ -4,20 +4,15 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.BerthServlet;
 import dev.berth.registry.servlet.config.HttpOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.LinkedBlockingQueue;
-import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
-import org.eclipse.jetty.ee10.servlet.ServletHolder;
-import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * A Berth registry served by Jetty 12. In a test, one statement gives a running in-memory registry
@@ -28,6 +23,10 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *   URI base = registry.url();   // http://127.0.0.1:<port>/
  * }
  * }</pre>
+ *
+ * <p>The standalone launcher uses it too: {@link Builder#bind()} takes the address before the
+ * registry is built (so "address already in use" is known before any data is indexed), and the
+ * builder adds HTTPS, a URL prefix and a graceful stop.
  *
  * <p>It prints nothing and sets no system property. Its threads are daemons, so a program whose
  * {@code main} returns exits even if a server was left open. Every method but {@link #close()}
@@ -46,8 +45,8 @@ public final class BerthServer implements AutoCloseable {
    * property {@code jetty.git.hash} when it is loaded; nothing reads it. Unless it was there before
    * Berth loaded Jetty, a start removes it again, so that embedding Berth changes no property.
    */
-  private static final String JETTY_GIT_HASH = "jetty.git.hash";
-  private static final boolean JETTY_GIT_HASH_PRESET = System.getProperty(JETTY_GIT_HASH) != null;
+  static final String JETTY_GIT_HASH = "jetty.git.hash";
+  static final boolean JETTY_GIT_HASH_PRESET = System.getProperty(JETTY_GIT_HASH) != null;
 
   private final Server server;
   private final ServerConnector connector;
@@ -55,18 +54,23 @@ public final class BerthServer implements AutoCloseable {
   private final AccessController access;
   private final HttpOptions options;
   private final String host;
+  private final boolean https;
+  private final String contextPath;
   private Registry registry;
   private boolean ownsRegistry;
   private volatile boolean closed;
 
-  private BerthServer(Builder b, Server server, ServerConnector connector, ServletSlot slot) {
+  BerthServer(Builder b, Registry registry, HttpOptions options, Server server,
+      ServerConnector connector, ServletSlot slot) {
     this.server = server;
     this.connector = connector;
     this.slot = slot;
     this.access = b.access;
-    this.options = b.options;
+    this.options = options;
     this.host = b.host;
-    this.registry = b.registry;
+    this.https = b.keyStore != null;
+    this.contextPath = b.contextPath;
+    this.registry = registry;
     this.ownsRegistry = b.ownsRegistry;
   }
 
@@ -105,7 +109,15 @@ public final class BerthServer implements AutoCloseable {
 
   /** A server for {@code registry}, on 127.0.0.1 and an ephemeral port unless told otherwise. */
   public static Builder builder(Registry registry) {
-    return new Builder(registry);
+    return new Builder(Objects.requireNonNull(registry, "registry"));
+  }
+
+  /**
+   * A server whose registry is given once the address is bound: {@link Builder#bind()}, then
+   * {@link BoundServer#start(Registry)}.
+   */
+  public static Builder builder() {
+    return new Builder(null);
   }
 
   /** The port the registry listens on (the chosen one when 0 was asked for). */
@@ -114,13 +126,34 @@ public final class BerthServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** The base URL, e.g. {@code http://127.0.0.1:38211/}. */
+  /**
+   * The base URL a client on this machine can use, e.g. {@code http://127.0.0.1:38211/} (a
+   * wildcard host shows as 127.0.0.1), with the scheme and the context path the server uses.
+   */
   public URI url() {
     String shown = host == null || host.isEmpty() || host.equals("0.0.0.0") ? "127.0.0.1" : host;
     if (shown.indexOf(':') >= 0) {
       shown = "[" + shown + "]";
     }
-    return URI.create("http://" + shown + ":" + port() + "/");
+    return URI.create(scheme() + "://" + shown + ":" + port() + contextPath + "/");
+  }
+
+  /** The address really bound ({@code [::]:5000} when bound to every interface). */
+  public InetSocketAddress address() {
+    requireOpen();
+    return JettyAssembly.address(connector);
+  }
+
+  /**
+   * The URL of the address really bound, e.g. {@code http://[::]:5000/registry/}: what a start-up
+   * line should name, where {@link #url()} is what a client should use.
+   */
+  public URI boundUrl() {
+    return JettyAssembly.url(scheme(), address(), contextPath);
+  }
+
+  private String scheme() {
+    return https ? "https" : "http";
   }
 
   /** {@code host:port}, the form image references use ({@code 127.0.0.1:38211/repo:tag}). */
@@ -157,7 +190,8 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving; requests in flight are given a moment to finish. A registry this server made
+   * Stops serving: no new connections; with {@link Builder#stopTimeout} requests in flight finish
+   * (up to that timeout, then their connections are closed). A registry this server made
    * ({@link #startInMemory()}, or {@link Builder#closeRegistry}) is closed too. Closing twice does
    * nothing.
    */
@@ -191,20 +225,28 @@ public final class BerthServer implements AutoCloseable {
 
   /** Configures a {@link BerthServer}; {@link #start()} makes it. */
   public static final class Builder {
-    private final Registry registry;
-    private String host = "127.0.0.1";
-    private int port;
-    private AccessController access = AccessController.ALLOW_ALL;
-    private HttpOptions options;
-    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    private boolean ownsRegistry;
-    private Handler.Wrapper wrapper;
+    final Registry registry;
+    String host = "127.0.0.1";
+    int port;
+    AccessController access = AccessController.ALLOW_ALL;
+    HttpOptions options;
+    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    boolean ownsRegistry;
+    Handler.Wrapper wrapper;
+    KeyStore keyStore;
+    char[] keyStorePassword;
+    String contextPath = "";
+    Duration stopTimeout;
+    long bufferPoolBytes;
 
     private Builder(Registry registry) {
-      this.registry = Objects.requireNonNull(registry, "registry");
+      this.registry = registry;
     }
 
-    /** The address to listen on; {@code 127.0.0.1} by default, {@code 0.0.0.0} for every one. */
+    /**
+     * The address to listen on; {@code 127.0.0.1} by default, {@code 0.0.0.0} for every IPv4
+     * one, an empty string for every interface of both kinds.
+     */
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");
       return this;
@@ -249,84 +291,83 @@ public final class BerthServer implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Serves HTTPS (HTTP/1.1 over TLS) with the key and certificate chain in {@code keyStore}
+     * instead of plain HTTP.
+     */
+    public Builder https(KeyStore keyStore, char[] password) {
+      this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
+      this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
+      return this;
+    }
+
+    /**
+     * Serves under a URL path ({@code /registry}: the API at {@code /registry/v2/}), as
+     * distribution's {@code http.prefix}; empty (the default) serves at the root.
+     */
+    public Builder contextPath(String path) {
+      String p = Objects.requireNonNull(path, "path").trim();
+      while (p.endsWith("/")) {
+        p = p.substring(0, p.length() - 1);
+      }
+      if (!p.isEmpty() && !p.startsWith("/")) {
+        p = "/" + p;
+      }
+      this.contextPath = p;
+      return this;
+    }
+
+    /**
+     * Stops gracefully: {@link BerthServer#close()} refuses new connections and lets requests in
+     * flight finish for up to {@code timeout} (by default a stop does not wait for them).
+     */
+    public Builder stopTimeout(Duration timeout) {
+      this.stopTimeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /**
+     * Caps what Jetty's buffer pool keeps, per kind (heap and direct); by default Jetty keeps up
+     * to an eighth of the heap of each. The launcher bounds it to keep the process small.
+     */
+    public Builder bufferPoolBytes(long bytes) {
+      if (bytes <= 0) {
+        throw new IllegalArgumentException("bufferPoolBytes must be positive: " + bytes);
+      }
+      this.bufferPoolBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Takes the address without serving yet, so that a caller learns of an address in use (with
+     * the system's reason in the exception's cause chain) before it builds its registry.
+     *
+     * @throws IOException when the address cannot be bound
+     */
+    public BoundServer bind() throws IOException {
+      return new BoundServer(this, JettyAssembly.bind(this));
+    }
+
     /** Starts the server; on failure nothing is left running (the registry is closed if owned). */
     public BerthServer start() {
+      if (registry == null) {
+        throw new IllegalStateException("no registry: use builder(registry), or bind() and then"
+            + " BoundServer.start(registry)");
+      }
       try {
-        return JettyStart.start(this);
+        return bind().start(registry);
+      } catch (IOException e) {
+        if (ownsRegistry) {
+          registry.close();
+        }
+        throw new IllegalStateException("cannot start Berth on " + host + ":" + port + ": "
+            + e.getMessage(), e);
       } catch (RuntimeException | Error e) {
         if (ownsRegistry) {
           registry.close();
         }
         throw e;
       }
-    }
-  }
-
-  /** Builds and starts the Jetty server for a builder. */
-  private static final class JettyStart {
-    private JettyStart() {}
-
-    static BerthServer start(Builder b) {
-      HttpOptions options = b.options != null ? b.options : HttpOptions.defaults();
-      b.options = options;
-      // A plain queue: Jetty's default BlockingArrayQueue sizes its padding by asking the platform
-      // MBean server for the JVM's reference width, which loads JMX (~250 classes) at start-up.
-      QueuedThreadPool threads = new QueuedThreadPool(200, 4, 60_000,
-          new LinkedBlockingQueue<>());
-      threads.setName("berth-http");
-      threads.setDaemon(true);
-      Server server = new Server(threads, new ScheduledExecutorScheduler("berth-scheduler", true),
-          null);
-      HttpConfiguration http = new HttpConfiguration();
-      http.setSendServerVersion(false);
-      http.setSendXPoweredBy(false);
-      // Every path reaches the servlet, which routes and validates it itself: "/v2/a//b", "%2e%2e",
-      // "%2f" or bytes that are not UTF-8 get the spec's NAME_INVALID (or 404), never a page of
-      // Jetty's. "%00" is the exception: Jetty refuses it in any path, whatever the compliance
-      // ("Illegal character in path"), and JsonErrorHandler answers 400 in the envelope. Forwarded
-      // headers are the servlet's business too (trusted proxies only).
-      http.setUriCompliance(UriCompliance.UNSAFE);
-      ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
-      connector.setHost(b.host);
-      connector.setPort(b.port);
-      connector.setIdleTimeout(b.idleTimeout.toMillis());
-      // Jetty's default accept queue is the JVM's listen backlog of 50: a burst of connections
-      // beyond it (a CI farm starting its pulls, a thousand uploads at once) has its SYNs dropped,
-      // and each dropped client waits a second or more for its retransmit. registry:2 (Go) listens
-      // with the kernel's somaxconn; the kernel caps this value at somaxconn too.
-      connector.setAcceptQueueSize(ACCEPT_QUEUE);
-      server.addConnector(connector);
-      ServletContextHandler context = new ServletContextHandler("/");
-      context.getServletHandler().setDecodeAmbiguousURIs(true);
-      ServletSlot slot = new ServletSlot(new BerthServlet(b.registry, b.access, options));
-      ServletHolder holder = new ServletHolder("berth", slot);
-      holder.setAsyncSupported(true);
-      context.addServlet(holder, "/*");
-      context.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
-      if (b.wrapper != null) {
-        b.wrapper.setHandler(context);
-        server.setHandler(b.wrapper);
-      } else {
-        server.setHandler(context);
-      }
-      server.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
-      server.setStopAtShutdown(false);
-      try {
-        server.start();
-      } catch (Exception e) {
-        try {
-          server.stop();
-        } catch (Exception ignored) {
-          // Nothing more to release.
-        }
-        throw new IllegalStateException("cannot start Berth on " + b.host + ":" + b.port + ": "
-            + e.getMessage(), e);
-      } finally {
-        if (!JETTY_GIT_HASH_PRESET) {
-          System.clearProperty(JETTY_GIT_HASH);
-        }
-      }
-      return new BerthServer(b, server, connector, slot);
     }
   }
 }

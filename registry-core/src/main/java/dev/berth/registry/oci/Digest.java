@@ -31,6 +31,11 @@ public record Digest(String algorithm, String encoded) implements Reference, Com
       throw invalid(algorithm + ":" + encoded);
     }
     boolean registered = algorithm.equals(SHA256) || algorithm.equals(SHA512);
+    if (registered) {
+      // The constant, not the substring a parse cut out: digests are kept by the hundred
+      // thousand (loaded referrers), and each copy of "sha256" costs 48 bytes.
+      algorithm = algorithm.equals(SHA256) ? SHA256 : SHA512;
+    }
     if (!registered && (!ALGORITHM.matcher(algorithm).matches()
         || !ENCODED.matcher(encoded).matches())) {
       throw invalid(algorithm + ":" + encoded);

@@ -40,7 +40,14 @@ public enum ErrorCode {
    * The storage has no room for a write: 507 Insufficient Storage, with distribution's
    * {@code UNAVAILABLE} code; reads keep working.
    */
-  STORAGE_FULL("UNAVAILABLE", 507, "the registry's storage is full");
+  STORAGE_FULL("UNAVAILABLE", 507, "the registry's storage is full"),
+  /**
+   * A write while the registry serves read-only. distribution's maintenance read-only mode leaves
+   * the write methods out of its handlers, so a write gets 405 Method Not Allowed with
+   * {@code Allow: GET, HEAD} (registry/handlers/blob.go, blobupload.go, manifests.go). Berth sends
+   * the same status and {@code Allow}, with the spec's envelope instead of a text body.
+   */
+  READ_ONLY("UNSUPPORTED", 405, "the registry is in read-only mode");
 
   private final String code;
   private final int httpStatus;

@@ -6,10 +6,14 @@ import com.google.gson.stream.JsonWriter;
 import dev.berth.registry.oci.Descriptor;
 import dev.berth.registry.oci.DescriptorJson;
 import dev.berth.registry.oci.RegistryException;
+import java.io.BufferedInputStream;
+import java.io.BufferedWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,17 +26,29 @@ import java.util.Arrays;
 final class Snapshots {
   private Snapshots() {}
 
+  /**
+   * Streams a snapshot into {@code out}: a subject of 100,000 referrers makes some 30 MB of JSON,
+   * which is not held in memory beside the entries it is written from.
+   */
+  static void write(OutputStream out, byte[] generation, SubjectReferrers referrers)
+      throws IOException {
+    out.write(generation);
+    out.write('\n');
+    JsonWriter json = new JsonWriter(new BufferedWriter(new OutputStreamWriter(out,
+        StandardCharsets.UTF_8), 64 * 1024));
+    json.setHtmlSafe(false);
+    json.beginArray();
+    for (Descriptor d : referrers.entries()) {
+      DescriptorJson.write(json, d);
+    }
+    json.endArray();
+    json.flush();
+  }
+
   static byte[] write(byte[] generation, SubjectReferrers referrers) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(64 + referrers.size() * 300);
-    out.writeBytes(generation);
-    out.write('\n');
-    try (JsonWriter json = new JsonWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8))) {
-      json.setHtmlSafe(false);
-      json.beginArray();
-      for (Descriptor d : referrers.entries()) {
-        DescriptorJson.write(json, d);
-      }
-      json.endArray();
+    try {
+      write(out, generation, referrers);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -41,26 +57,43 @@ final class Snapshots {
 
   /** The snapshot's referrers, or null when it was taken at another generation or is unreadable. */
   static SubjectReferrers read(byte[] bytes, byte[] generation) {
-    int newline = -1;
-    for (int i = 0; i < bytes.length; i++) {
-      if (bytes[i] == '\n') {
-        newline = i;
-        break;
-      }
+    try {
+      return read(new ByteArrayInputStream(bytes), generation);
+    } catch (IOException e) {
+      return null;
     }
-    if (newline < 0 || !Arrays.equals(Arrays.copyOf(bytes, newline), generation)) {
+  }
+
+  /**
+   * Reads a snapshot as it streams in, or returns null when it was taken at another generation
+   * or is unreadable.
+   *
+   * @throws IOException when the stream fails (not when its content is bad)
+   */
+  static SubjectReferrers read(InputStream in, byte[] generation) throws IOException {
+    InputStream buffered = new BufferedInputStream(in, 64 * 1024);
+    ByteArrayOutputStream first = new ByteArrayOutputStream();
+    for (int b; (b = buffered.read()) != '\n'; ) {
+      if (b < 0 || first.size() > 1024) {
+        return null;
+      }
+      first.write(b);
+    }
+    if (!Arrays.equals(first.toByteArray(), generation)) {
       return null;
     }
     SubjectReferrers referrers = new SubjectReferrers();
-    try (JsonReader json = new JsonReader(new InputStreamReader(new ByteArrayInputStream(bytes,
-        newline + 1, bytes.length - newline - 1), StandardCharsets.UTF_8))) {
+    JsonReader json = new JsonReader(new InputStreamReader(buffered, StandardCharsets.UTF_8));
+    try {
       json.beginArray();
       while (json.hasNext()) {
         referrers.put(DescriptorJson.read(json, "snapshot entry"));
       }
       json.endArray();
-    } catch (IOException | JsonParseException | IllegalStateException | IllegalArgumentException
+    } catch (JsonParseException | IllegalStateException | IllegalArgumentException
         | RegistryException e) {
+      return null;
+    } catch (java.io.EOFException | com.google.gson.stream.MalformedJsonException e) {
       return null;
     }
     return referrers;

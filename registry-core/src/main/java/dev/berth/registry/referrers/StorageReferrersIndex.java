@@ -11,7 +11,11 @@ import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageWriter;
 import dev.berth.registry.layout.StoragePaths;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -58,21 +62,33 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   private final Striped<Lock> writeLocks = Striped.lock(64);
 
   /**
-   * @param maxCachedEntries how many referrer entries to keep in memory across all subjects
+   * The default bound of the cache of loaded subjects: three eighths of the heap, at most 64 MiB.
+   * A subject with 100,000 referrers takes about 45 MB and must fit whole, or every page of it is
+   * read from its snapshot again; with {@code bin/berth}'s 128 MiB heap it does.
    */
-  public StorageReferrersIndex(Storage storage, long maxCachedEntries) {
+  public static final long DEFAULT_CACHE_BYTES = defaultCacheBytes();
+
+  /**
+   * @param cacheBytes about how many bytes of heap the loaded subjects may hold together (an entry
+   *     takes some 400 to 500 bytes; a subject that does not fit is read from storage per page)
+   */
+  public StorageReferrersIndex(Storage storage, long cacheBytes) {
     this.storage = storage;
     // One segment: Guava splits the weight between segments, and a large subject must fit whole.
     this.loaded = CacheBuilder.newBuilder()
         .concurrencyLevel(1)
-        .maximumWeight(maxCachedEntries)
-        .<Key, Loaded>weigher((k, v) -> 1 + v.referrers.size())
+        .maximumWeight(Math.max(cacheBytes, 1))
+        .<Key, Loaded>weigher((k, v) -> 64 + v.generation.length + v.referrers.bytes())
         .build();
   }
 
-  /** Caches at most 250,000 entries (a few hundred bytes each) across subjects. */
+  /** With a cache of {@link #DEFAULT_CACHE_BYTES}. */
   public StorageReferrersIndex(Storage storage) {
-    this(storage, 250_000);
+    this(storage, DEFAULT_CACHE_BYTES);
+  }
+
+  private static long defaultCacheBytes() {
+    return Math.max(4L << 20, Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 8 * 3));
   }
 
   @Override
@@ -156,8 +172,20 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     Key key = new Key(repository, subject);
     Loaded current = loaded.getIfPresent(key);
     if (current == null || !Arrays.equals(current.generation, generation)) {
-      current = new Loaded(generation, loadSubject(repository, subject, generation));
-      loaded.put(key, current);
+      // One load of a subject at a time, under its write lock: a large subject takes tens of
+      // megabytes, which requests arriving together would each build. The stale copy goes first.
+      Lock lock = writeLocks.get(key);
+      lock.lock();
+      try {
+        current = loaded.getIfPresent(key);
+        if (current == null || !Arrays.equals(current.generation, generation)) {
+          loaded.invalidate(key);
+          current = new Loaded(generation, loadSubject(repository, subject, generation));
+          loaded.put(key, current);
+        }
+      } finally {
+        lock.unlock();
+      }
     }
     return current.referrers.page(artifactType, after, limit);
   }
@@ -193,17 +221,28 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   private SubjectReferrers loadSubject(RepositoryName repository, Digest subject,
       byte[] generation) {
     String snapshotPath = StoragePaths.referrersSnapshot(repository, subject);
-    try {
-      SubjectReferrers fromSnapshot = Snapshots.read(storage.read(snapshotPath), generation);
+    // Streamed both ways: a snapshot of 100,000 referrers is some 30 MB, not held beside them.
+    try (InputStream in = storage.open(snapshotPath, 0)) {
+      SubjectReferrers fromSnapshot = Snapshots.read(in, generation);
       if (fromSnapshot != null) {
         return fromSnapshot;
       }
     } catch (ObjectNotFoundException noSnapshot) {
       // Read the entries.
+    } catch (IOException | UncheckedIOException unreadable) {
+      LOG.log(System.Logger.Level.WARNING, "reading the referrers snapshot of " + subject + " in "
+          + repository + " failed; reading its entries: " + unreadable);
     }
     SubjectReferrers referrers = load(repository, subject);
     if (referrers.size() >= SNAPSHOT_THRESHOLD) {
-      storage.write(snapshotPath, Snapshots.write(generation, referrers), false);
+      try (StorageWriter out = storage.writer(snapshotPath)) {
+        Snapshots.write(out, generation, referrers);
+        out.commit();
+      } catch (IOException | RuntimeException e) {
+        // Derived data for the next cold start: the listing goes on without it.
+        LOG.log(System.Logger.Level.WARNING, "cannot write the referrers snapshot of " + subject
+            + " in " + repository + ": " + e);
+      }
     }
     return referrers;
   }

@@ -131,6 +131,18 @@ final class FileSystemWriter extends StorageWriter {
   }
 
   @Override
+  public void commitBeforeMove() {
+    finish();
+    try {
+      // The bytes were flushed by finish(); the folder entries wait for the move's own flush.
+      LocalDisk.moveIntoPlace(tempFile, target, false);
+    } catch (IOException e) {
+      discard();
+      throw StorageFullException.of("commit " + path, e);
+    }
+  }
+
+  @Override
   public boolean commitIfAbsent() {
     finish();
     try {

@@ -120,7 +120,8 @@ public final class DockerRegistryProcess implements AutoCloseable {
     throw last;
   }
 
-  private static Path writeConfig(Path root, Path workDir, int port) throws IOException {
+  /** The configuration file registry:2 runs with here (also what Berth is tested to start from). */
+  public static Path writeConfig(Path root, Path workDir, int port) throws IOException {
     return writeConfig(root, workDir, port, Options.DEFAULT);
   }
 

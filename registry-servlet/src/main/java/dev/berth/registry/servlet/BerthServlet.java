@@ -17,6 +17,7 @@ import java.lang.System.Logger.Level;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Predicate;
 
@@ -41,6 +42,9 @@ public class BerthServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
+
+  /** The methods a registry in read-only mode still answers. */
+  static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
 
   /** Init params of earlier versions, and the settings they stand for. */
   private static final Map<String, String> ALIASES = Map.of("storage", "storage.path",
@@ -104,6 +108,12 @@ public class BerthServlet extends HttpServlet {
     } catch (IllegalArgumentException e) {
       throw new ServletException("berth: " + e.getMessage(), e);
     }
+    java.util.List<Settings.Problem> problems = settings.problems(
+        k -> k.scope() == SettingKey.Scope.SERVLET);
+    if (!problems.isEmpty()) {
+      throw new ServletException("berth: " + String.join("; ", problems.stream()
+          .map(Settings.Problem::toString).toList()));
+    }
     Object shared = getServletContext().getAttribute(Registry.class.getName());
     if (shared instanceof Registry given) {
       setUp(given, AccessController.ALLOW_ALL, settings.httpOptions());
@@ -123,7 +133,7 @@ public class BerthServlet extends HttpServlet {
       SettingKey known = Settings.key(key).filter(k -> k.scope() == SettingKey.Scope.SERVLET)
           .orElseThrow(() -> new IllegalArgumentException("unknown init-param '" + name
               + "'; the servlet reads: " + String.join(", ", servletKeys())));
-      settings.set(known.name(), getInitParameter(name));
+      settings.set(known.name(), getInitParameter(name), "init-param " + name);
     }
     return settings;
   }
@@ -173,6 +183,11 @@ public class BerthServlet extends HttpServlet {
             + path);
       }
       ex.permit = access.authorize(AccessNeeds.of(match.route(), method, ex, caller(request)));
+      if (registry.readOnly() && !READ_METHODS.contains(method)) {
+        // After authorization, as distribution checks access before its handlers refuse.
+        throw new RegistryException(ErrorCode.READ_ONLY, method + " " + path + " refused: the"
+            + " registry is in read-only mode; reads keep working");
+      }
       dispatch(match.route(), method, ex);
     } catch (Throwable t) {
       if (ex == null) {
@@ -195,8 +210,13 @@ public class BerthServlet extends HttpServlet {
         .map(p -> p.getName());
     Predicate<String> roles = principal.isPresent() ? request::isUserInRole : role -> false;
     return new Caller(principal, Optional.ofNullable(request.getHeader("Authorization")),
-        request.getRemoteAddr(), Optional.of(Origin.of(request, options.trustedProxies()).base()),
-        roles);
+        request.getRemoteAddr(), Optional.of(origin(request)), roles);
+  }
+
+  /** Where clients reach the registry: the configured external URL, else the request's origin. */
+  private String origin(HttpServletRequest request) {
+    String external = options.externalBase();
+    return external != null ? external : Origin.of(request, options.trustedProxies()).base();
   }
 
   private void dispatch(Route route, String method, Exchange ex) throws IOException {

@@ -192,13 +192,18 @@ final class Exchange {
     failures.answer(this, t);
   }
 
-  /** An absolute URL for a registry path, unless relative URLs are configured. */
+  /**
+   * An absolute URL for a registry path, unless relative URLs are configured: on the configured
+   * external URL, else on the origin the request reached.
+   */
   String url(String path) {
     String full = prefix + path;
     if (options.relativeUrls()) {
       return full;
     }
-    return Origin.of(request, options.trustedProxies()).base() + full;
+    String external = options.externalBase();
+    return (external != null ? external : Origin.of(request, options.trustedProxies()).base())
+        + full;
   }
 
   /** A {@code Link: <...>; rel="next"} header (relative, as registry:2 sends it). */

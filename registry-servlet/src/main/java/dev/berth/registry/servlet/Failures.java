@@ -79,6 +79,10 @@ final class Failures {
         // must still list what the resource allows (RFC 9110 15.5.6).
         TreeSet<String> allowed = new TreeSet<>(ex.match.route().methods());
         allowed.remove(ex.method);
+        if (e.code() == ErrorCode.READ_ONLY) {
+          // Read-only mode: what is left is what distribution's handlers keep, GET and HEAD.
+          allowed.retainAll(BerthServlet.READ_METHODS);
+        }
         headers.put("Allow", String.join(", ", allowed));
       }
       return e;

@@ -12,7 +12,9 @@ import java.util.function.Consumer;
 /**
  * The scheduled work of a serving registry: purging expired uploads ({@code uploads.purgeInterval})
  * and collecting garbage ({@code gc.interval}), on one daemon thread. The launcher and a servlet
- * container that builds its registry from init params run the same schedule.
+ * container that builds its registry from init params run the same schedule. Both pause while the
+ * registry is read-only ({@link Registry#readOnly()}), as distribution's maintenance mode expects
+ * an operator's own garbage collection to run meanwhile.
  */
 public final class Maintenance implements AutoCloseable {
 
@@ -33,17 +35,27 @@ public final class Maintenance implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    boolean dryRun = settings.bool("uploads.purgeDryRun");
     schedule(executor, settings.duration("uploads.purgeInterval"), report, () -> {
-      int purged = registry.purgeUploads();
+      if (registry.readOnly()) {
+        return;
+      }
+      int purged = registry.purgeUploads(dryRun);
       if (purged > 0) {
-        report.accept("purged " + purged + " expired upload sessions");
+        report.accept((dryRun ? "would purge " : "purged ") + purged
+            + " expired upload sessions" + (dryRun ? " (uploads.purgeDryRun)" : ""));
       }
     });
     GcOptions gc = GcOptions.defaults()
         .withGracePeriod(settings.duration("gc.gracePeriod"))
         .withDeleteUntagged(settings.bool("gc.deleteUntagged"));
-    schedule(executor, settings.duration("gc.interval"), report,
-        () -> report.accept("gc: " + registry.collectGarbage(gc).summary()));
+    schedule(executor, settings.duration("gc.interval"), report, () -> {
+      if (registry.readOnly()) {
+        report.accept("gc: skipped, the registry is read-only");
+        return;
+      }
+      report.accept("gc: " + registry.collectGarbage(gc).summary());
+    });
     return new Maintenance(executor);
   }
 

@@ -90,7 +90,7 @@ final class UploadHandlers {
       created(ex, repository, digest);
       return;
     }
-    UploadBody<UploadStatus> body = registry.uploads().receiveChunk(repository, id,
+    UploadBody<UploadStatus> body = registry.uploads().receiveClosingChunk(repository, id,
         contentRange(ex), ex.contentLength());
     receive(ex, body, () -> {
       body.finish();

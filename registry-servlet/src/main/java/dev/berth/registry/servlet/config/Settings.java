@@ -2,81 +2,74 @@ package dev.berth.registry.servlet.config;
 
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryOptions;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A registry's settings: the defaults of {@link #KEYS}, then whatever the host sets (the launcher's
- * YAML file and flags, or a {@code web.xml}'s init params). One table, so the launcher, the servlet
+ * YAML file, environment and flags, or a {@code web.xml}'s init params), each value remembered with
+ * where it came from, so that a problem names its source. One table, so the launcher, the servlet
  * and the README agree.
  */
 public final class Settings {
 
-  private static final SettingKey.Scope S = SettingKey.Scope.SERVLET;
-  private static final SettingKey.Scope L = SettingKey.Scope.LAUNCHER;
+  /** Every setting Berth implements, in the order of {@code --help} and the README. */
+  public static final List<SettingKey> KEYS = SettingTable.KEYS;
 
-  public static final List<SettingKey> KEYS = List.of(
-      new SettingKey("http.host", "--host", "0.0.0.0", "address to listen on", L),
-      new SettingKey("http.port", "--port", "5000",
-          "port to listen on; 0 picks a free one (printed)", L),
-      new SettingKey("http.idleTimeout", "--idle-timeout", "30s",
-          "close a connection that sends nothing for this long (headers or body)", L),
-      new SettingKey("http.relativeUrls", "--relative-urls", "false",
-          "send Location headers as paths instead of absolute URLs", S),
-      new SettingKey("http.trustedProxies", "--trusted-proxies", "",
-          "comma-separated addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are"
-              + " honoured; none when empty", S),
-      new SettingKey("http.minUploadRate", "--min-upload-rate", "1024",
-          "bytes per second below which a request body is cut off (408) once the grace period"
-              + " has passed; 0 never", S),
-      new SettingKey("http.uploadRateGrace", "--upload-rate-grace", "30s",
-          "how long a request body may arrive slower than the minimum rate", S),
-      new SettingKey("storage.path", "--storage", "./data",
-          "registry:2-layout directory, or 'memory' for a heap registry", S),
-      new SettingKey("storage.fsync", "--storage-fsync", "true",
-          "flush every acknowledged write to the disk (survives power loss)", S),
-      new SettingKey("deletes.enabled", "--deletes-enabled", "true",
-          "allow DELETE of manifests, tags and blobs (else 405 UNSUPPORTED)", S),
-      new SettingKey("deletes.referrersWithSubject", "--delete-referrers-with-subject", "false",
-          "deleting a manifest also deletes its untagged referrers, recursively", S),
-      new SettingKey("manifests.maxBytes", "--max-manifest-bytes", "4194304",
-          "largest manifest accepted (413 above)", S),
-      new SettingKey("listing.maxPageSize", "--max-page-size", "1000",
-          "most entries in one page of tags, repositories or referrers", S),
-      new SettingKey("listing.catalogPageSize", "--catalog-page-size", "100",
-          "catalog entries when the client gives no n", S),
-      new SettingKey("listing.referrersPageSize", "--referrers-page-size", "100",
-          "referrers entries when the client gives no n", S),
-      new SettingKey("uploads.maxAge", "--upload-max-age", "168h",
-          "upload sessions older than this are purged", S),
-      new SettingKey("uploads.purgeInterval", "--upload-purge-interval", "1h",
-          "how often expired upload sessions are purged; 0s never", S),
-      new SettingKey("gc.interval", "--gc-interval", "0s",
-          "run garbage collection this often while serving; 0s never", S),
-      new SettingKey("gc.gracePeriod", "--gc-grace-period", "1h",
-          "never collect what was written within this period", S),
-      new SettingKey("gc.deleteUntagged", "--gc-delete-untagged", "false",
-          "collect untagged manifests that nothing references", S));
+  /** Settings accepted and named, whose features land later ({@link SettingKey#pending}). */
+  public static final List<SettingKey> PENDING = SettingTable.PENDING;
+
+  /** The source of a value nothing set. */
+  public static final String DEFAULT = "default";
 
   private final Map<String, String> values = new LinkedHashMap<>();
+  private final Map<String, String> sources = new LinkedHashMap<>();
+  /** Values of pending keys, by their full names ({@code storage.s3.bucket}). */
+  private final Map<String, String> pendingValues = new TreeMap<>();
 
   public Settings() {
     KEYS.forEach(k -> values.put(k.name(), k.defaultValue()));
   }
 
+  /** The key of that name: a setting, or a pending key or group that covers it. */
   public static Optional<SettingKey> key(String name) {
-    return KEYS.stream().filter(k -> k.name().equals(name)).findFirst();
+    return Stream.concat(KEYS.stream(), PENDING.stream()).filter(k -> k.matches(name))
+        .findFirst();
   }
 
   public static Optional<SettingKey> flag(String flag) {
     return KEYS.stream().filter(k -> k.flag().equals(flag)).findFirst();
+  }
+
+  /** The key an environment variable sets ({@code BERTH_HTTP_PORT}), with its full name. */
+  public static Optional<String> keyOfVariable(String variable) {
+    for (SettingKey k : KEYS) {
+      if (k.environmentVariable().equals(variable)) {
+        return Optional.of(k.name());
+      }
+    }
+    for (SettingKey k : PENDING) {
+      String v = k.environmentVariable();
+      if (k.isGroup() ? variable.startsWith(v) && variable.length() > v.length()
+          : v.equals(variable)) {
+        String base = k.name().substring(0, k.name().length() - (k.isGroup() ? 1 : 0));
+        return Optional.of(k.isGroup() ? base + variable.substring(v.length())
+            .toLowerCase(Locale.ROOT).replace('_', '.') : k.name());
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -85,10 +78,24 @@ public final class Settings {
    * @throws IllegalArgumentException for a key that is not a setting
    */
   public Settings set(String name, String value) {
-    if (!values.containsKey(name)) {
-      throw new IllegalArgumentException("unknown setting '" + name + "'");
+    return set(name, value, "set");
+  }
+
+  /**
+   * Sets a value and records where it came from ({@code --port}, {@code BERTH_HTTP_PORT},
+   * {@code berth.yml}); a key of a pending feature is kept apart ({@link #pendingValues()}).
+   *
+   * @throws IllegalArgumentException for a key that is not a setting
+   */
+  public Settings set(String name, String value, String source) {
+    SettingKey key = key(name).orElseThrow(
+        () -> new IllegalArgumentException("unknown setting '" + name + "'"));
+    if (key.isPending()) {
+      pendingValues.put(name, value);
+    } else {
+      values.put(name, value);
     }
-    values.put(name, value);
+    sources.put(name, source);
     return this;
   }
 
@@ -98,6 +105,75 @@ public final class Settings {
       throw new IllegalStateException("no setting " + key);
     }
     return value;
+  }
+
+  /** Where a key's value came from: {@link #DEFAULT} when nothing set it. */
+  public String source(String key) {
+    return sources.getOrDefault(key, DEFAULT);
+  }
+
+  /** Values set for keys of features that land later, by full key name, sorted. */
+  public Map<String, String> pendingValues() {
+    return java.util.Collections.unmodifiableMap(pendingValues);
+  }
+
+  /** The keys set to something other than their default, as {@code key=value (source)}. */
+  public List<String> changed(Predicate<SettingKey> applies) {
+    List<String> changed = new ArrayList<>();
+    for (SettingKey k : KEYS) {
+      String v = values.get(k.name());
+      if (applies.test(k) && !v.equals(k.defaultValue())) {
+        changed.add(k.name() + "=" + v + " (" + source(k.name()) + ")");
+      }
+    }
+    return changed;
+  }
+
+  /** Every problem of the values of the keys that {@code applies} to, one per key. */
+  public List<Problem> problems(Predicate<SettingKey> applies) {
+    List<Problem> problems = new ArrayList<>();
+    for (SettingKey k : KEYS) {
+      if (applies.test(k)) {
+        String v = values.get(k.name());
+        k.problem(v).ifPresent(reason -> problems.add(problem(k.name(), reason)));
+      }
+    }
+    if (problems.isEmpty()) {
+      crossChecks(applies, problems);
+    }
+    return problems;
+  }
+
+  /** Every problem of every key. */
+  public List<Problem> problems() {
+    return problems(k -> true);
+  }
+
+  /** A problem with a key's current value. */
+  public Problem problem(String key, String reason) {
+    String value = values.containsKey(key) ? values.get(key) : pendingValues.get(key);
+    return new Problem(key, value, source(key), reason);
+  }
+
+  /** What the types alone cannot tell: pairs of keys, and values only a parser can judge. */
+  private void crossChecks(Predicate<SettingKey> applies, List<Problem> problems) {
+    boolean certificate = !get("http.tls.certificate").isBlank();
+    boolean key = !get("http.tls.key").isBlank();
+    if (applies.test(key("http.tls.key").orElseThrow()) && certificate != key) {
+      problems.add(problem(certificate ? "http.tls.key" : "http.tls.certificate",
+          "HTTPS needs both http.tls.certificate and http.tls.key"));
+    }
+    if (applies.test(key("http.trustedProxies").orElseThrow())) {
+      try {
+        TrustedProxies.parse(list("http.trustedProxies"));
+      } catch (IllegalArgumentException e) {
+        problems.add(problem("http.trustedProxies", e.getMessage()
+            .replace("http.trustedProxies: ", "")));
+      }
+    }
+    if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
+      problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
+    }
   }
 
   public int integer(String key) {
@@ -155,6 +231,22 @@ public final class Settings {
     return total;
   }
 
+  /** A duration in the form {@link #parseDuration} reads, in its largest exact unit. */
+  public static String formatDuration(Duration d) {
+    long ms = d.toMillis();
+    if (ms == 0) {
+      return "0s";
+    }
+    long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1000L};
+    String[] units = {"d", "h", "m", "s"};
+    for (int i = 0; i < sizes.length; i++) {
+      if (ms % sizes[i] == 0) {
+        return ms / sizes[i] + units[i];
+      }
+    }
+    return ms + "ms";
+  }
+
   public RegistryOptions registryOptions() {
     return new RegistryOptions(bool("deletes.enabled"), bool("deletes.referrersWithSubject"),
         integer("manifests.maxBytes"), integer("listing.maxPageSize"),
@@ -164,7 +256,10 @@ public final class Settings {
 
   /** A registry on the configured storage, built (so recovered) and ready to serve. */
   public Registry buildRegistry() {
-    Registry.Builder builder = Registry.builder().options(registryOptions());
+    boolean purging = !duration("uploads.purgeInterval").isZero()
+        && !bool("uploads.purgeDryRun");
+    Registry.Builder builder = Registry.builder().options(registryOptions())
+        .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging);
     String storage = get("storage.path");
     if (storage.equals("memory")) {
       builder.inMemory();
@@ -176,7 +271,21 @@ public final class Settings {
 
   /** The options of the HTTP layer that any servlet container honours. */
   public HttpOptions httpOptions() {
+    String external = get("http.externalUrl").trim();
     return new HttpOptions(bool("http.relativeUrls"), TrustedProxies.parse(list(
-        "http.trustedProxies")), integer("http.minUploadRate"), duration("http.uploadRateGrace"));
+        "http.trustedProxies")), integer("http.minUploadRate"), duration("http.uploadRateGrace"),
+        external.isEmpty() ? null : URI.create(external));
+  }
+
+  /**
+   * A problem with a setting: its key, its value, where the value came from, and why it is wrong.
+   * Printed as one line: {@code http.port = 'abc' (from --port): not a port}.
+   */
+  public record Problem(String key, String value, String source, String reason) {
+    @Override
+    public String toString() {
+      return key + (value == null ? "" : " = '" + value + "'") + " (from " + source + "): "
+          + reason;
+    }
   }
 }

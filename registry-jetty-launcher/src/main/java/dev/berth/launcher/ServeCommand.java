@@ -1,0 +1,158 @@
+package dev.berth.launcher;
+
+import dev.berth.jetty.BerthServer;
+import dev.berth.jetty.BoundServer;
+import dev.berth.registry.Registry;
+import dev.berth.registry.StartReport;
+import dev.berth.registry.servlet.Maintenance;
+import dev.berth.registry.servlet.config.Settings;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * {@code serve}, in the order that fails early: check what the settings ask of the system (the
+ * storage directory, the TLS files), bind the address, only then build the registry (which may
+ * repair and index existing data), serve, and wait for SIGTERM; then stop accepting connections,
+ * let requests in flight finish (up to {@code http.shutdownTimeout}) and exit 0.
+ */
+final class ServeCommand {
+  private final PrintStream out;
+  private final PrintStream err;
+
+  ServeCommand(PrintStream out, PrintStream err) {
+    this.out = out;
+    this.err = err;
+  }
+
+  int run(Settings settings) throws Exception {
+    // SLF4J set up here, once Logging has set Jetty's level: the warm-up thread below and the
+    // bind both log through it, and a logger asked for on one thread while the other is setting
+    // SLF4J up is "intercepted and replayed" with a three-line SLF4J(W) warning on stderr.
+    org.slf4j.LoggerFactory.getILoggerFactory();
+    // Jetty's class loading on a daemon thread, beside the checks, the bind and the registry's
+    // start-time recovery.
+    BerthServer.prepare();
+    List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
+    KeyStore keyStore = StartChecks.tls(settings, problems);
+    if (!problems.isEmpty()) {
+      return Main.problems(err, problems);
+    }
+    String host = settings.get("http.host").trim();
+    BerthServer.Builder builder = BerthServer.builder().host(host)
+        .port(settings.integer("http.port")).idleTimeout(settings.duration("http.idleTimeout"))
+        .contextPath(settings.get("http.prefix")).stopTimeout(
+            settings.duration("http.shutdownTimeout")).httpOptions(settings.httpOptions());
+    if (keyStore != null) {
+      builder.https(keyStore, PemKeyStore.PASSWORD);
+    }
+    // Jetty keeps up to an eighth of the heap in pooled buffers of each kind (heap and direct);
+    // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
+    // the direct ones from adding a quarter of the heap to what the process holds.
+    builder.bufferPoolBytes(Math.min(Runtime.getRuntime().maxMemory() / 16, 32L << 20));
+    BoundServer bound;
+    try {
+      bound = builder.bind();
+    } catch (IOException e) {
+      String address = (host.isEmpty() ? "*" : host) + ":" + settings.get("http.port");
+      String key = settings.source("http.port").equals(Settings.DEFAULT) ? "http.host"
+          : "http.port";
+      return Main.problems(err, List.of(settings.problem(key, "cannot listen on " + address
+          + ": " + OsReasons.of(e))));
+    }
+    Registry registry;
+    try {
+      registry = settings.buildRegistry();
+    } catch (RuntimeException e) {
+      bound.close();
+      throw e;
+    }
+    reportStart(registry.startReport());
+    BerthServer server;
+    Maintenance maintenance;
+    try {
+      server = bound.start(registry);
+    } catch (RuntimeException e) {
+      registry.close();
+      throw e;
+    }
+    try {
+      maintenance = Maintenance.start(registry, settings, line -> out.println("berth: " + line));
+    } catch (RuntimeException e) {
+      server.close();
+      registry.close();
+      throw e;
+    }
+    // Before the announcement, which a supervisor may answer with a SIGTERM at once.
+    CountDownLatch termination = Signals.termination();
+    announce(settings, server, registry);
+    AtomicBoolean stopped = new AtomicBoolean();
+    Runnable stop = () -> {
+      if (stopped.compareAndSet(false, true)) {
+        out.println("berth: stopping: no new connections; requests in flight have "
+            + Settings.formatDuration(settings.duration("http.shutdownTimeout")) + " to finish");
+        out.flush();
+        try {
+          server.close();
+        } catch (RuntimeException e) {
+          // Past the timeout Jetty closes what is left; the stop itself is not a failure.
+          err.println("berth: warning: " + e.getMessage());
+        }
+        maintenance.close();
+        registry.close();
+        out.println("berth: stopped");
+        out.flush();
+      }
+    };
+    // Other ways the JVM may end (SIGHUP, an embedding System.exit) still stop the server.
+    Runtime.getRuntime().addShutdownHook(new Thread(stop, "berth-shutdown"));
+    termination.await();
+    stop.run();
+    return Main.OK;
+  }
+
+  private void reportStart(StartReport start) {
+    if (start.changesFinished() > 0) {
+      out.println("berth: finished " + start.changesFinished()
+          + " changes an earlier process left half done");
+    }
+    start.reindexed().ifPresent(report -> out.println("berth: built the referrers index over"
+        + " existing data: " + report.entries() + " referrers in " + report.repositories()
+        + " repositories (" + report.duration().toMillis() + " ms)"));
+  }
+
+  /** The address really bound, the storage, and every setting not at its default. */
+  private void announce(Settings settings, BerthServer server, Registry registry) {
+    String storage = settings.get("storage.path");
+    out.println("berth: storage: " + (storage.equals("memory") ? "memory (in the heap, gone at"
+        + " exit)" : Path.of(storage).toAbsolutePath().normalize() + " (filesystem, fsync "
+        + (settings.bool("storage.fsync") ? "on" : "off") + ")"));
+    List<String> changed = settings.changed(Command.SERVE::applies);
+    if (!changed.isEmpty()) {
+      out.println("berth: settings not at their defaults: " + String.join(", ", changed));
+    }
+    if (registry.readOnly()) {
+      out.println("berth: read-only: writes are refused (405), GC and upload purging pause");
+    }
+    String scope = scope(server.address().getAddress());
+    out.println("berth: listening on " + server.boundUrl() + " (" + (scope.isEmpty() ? ""
+        : scope + "; ") + "storage: " + storage + ")");
+    out.flush();
+  }
+
+  /** "every interface" for a wildcard address, else nothing. */
+  private static String scope(InetAddress address) {
+    if (!address.isAnyLocalAddress()) {
+      return "";
+    }
+    return address instanceof Inet6Address ? "every interface, IPv4 and IPv6"
+        : "every IPv4 interface";
+  }
+}

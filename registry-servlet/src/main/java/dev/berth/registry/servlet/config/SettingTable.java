@@ -1,0 +1,117 @@
+package dev.berth.registry.servlet.config;
+
+import static dev.berth.registry.servlet.config.SettingKey.of;
+import static dev.berth.registry.servlet.config.SettingKey.pending;
+import static dev.berth.registry.servlet.config.ValueType.BOOLEAN;
+import static dev.berth.registry.servlet.config.ValueType.DIRECTORY;
+import static dev.berth.registry.servlet.config.ValueType.DURATION;
+import static dev.berth.registry.servlet.config.ValueType.FILE;
+import static dev.berth.registry.servlet.config.ValueType.HOST;
+import static dev.berth.registry.servlet.config.ValueType.INTEGER;
+import static dev.berth.registry.servlet.config.ValueType.LEVEL;
+import static dev.berth.registry.servlet.config.ValueType.LIST;
+import static dev.berth.registry.servlet.config.ValueType.PORT;
+import static dev.berth.registry.servlet.config.ValueType.PREFIX;
+import static dev.berth.registry.servlet.config.ValueType.URL;
+
+import java.util.List;
+
+/**
+ * Every setting of a Berth registry, in the order {@code --help} and the README list them: its
+ * key, flag, default, type, scope and meaning. The launcher's flags, YAML keys and environment
+ * variables, a {@code web.xml}'s init params and the README's table all come from here.
+ *
+ * <p>A feature adds its settings to {@link #KEYS}; until it lands, the keys it will read are listed
+ * in {@link #PENDING}, so that a configuration naming them is told they are not supported yet
+ * instead of being refused as unknown (docs/operations.md, "Adding a setting").
+ */
+final class SettingTable {
+  private SettingTable() {}
+
+  private static final SettingKey.Scope S = SettingKey.Scope.SERVLET;
+  private static final SettingKey.Scope L = SettingKey.Scope.LAUNCHER;
+
+  static final List<SettingKey> KEYS = List.of(
+      of("http.host", "--host", "0.0.0.0", HOST, L,
+          "address to listen on; 0.0.0.0 or empty: every interface, IPv4 and IPv6"),
+      of("http.port", "--port", "5000", PORT, L,
+          "port to listen on; 0 picks a free one (printed)"),
+      of("http.prefix", "--prefix", "", PREFIX, L,
+          "URL path the registry is served under (/registry); its URLs include it"),
+      of("http.externalUrl", "--external-url", "", URL, S,
+          "scheme, host and port clients reach the registry at (https://registry.example.com),"
+              + " for absolute Location URLs; from each request when empty"),
+      of("http.relativeUrls", "--relative-urls", "false", BOOLEAN, S,
+          "send Location headers as paths instead of absolute URLs"),
+      of("http.trustedProxies", "--trusted-proxies", "", LIST, S,
+          "comma-separated addresses or CIDR ranges whose Forwarded / X-Forwarded-* headers are"
+              + " honoured; none when empty"),
+      of("http.tls.certificate", "--tls-certificate", "", FILE, L,
+          "PEM certificate (chain) to serve HTTPS with; needs http.tls.key"),
+      of("http.tls.key", "--tls-key", "", FILE, L,
+          "PEM private key of the certificate (PKCS#8, or PKCS#1 RSA), unencrypted"),
+      of("http.idleTimeout", "--idle-timeout", "30s", DURATION, L,
+          "close a connection that sends nothing for this long (headers or body)").atLeast(1),
+      of("http.shutdownTimeout", "--shutdown-timeout", "10s", DURATION, L,
+          "on SIGTERM, how long requests in flight may take to finish before Berth exits"),
+      of("http.minUploadRate", "--min-upload-rate", "1024", INTEGER, S,
+          "bytes per second below which a request body is cut off (408) once the grace period"
+              + " has passed; 0 never").atLeast(0),
+      of("http.uploadRateGrace", "--upload-rate-grace", "30s", DURATION, S,
+          "how long a request body may arrive slower than the minimum rate"),
+      of("storage.path", "--storage", "./data", DIRECTORY, S,
+          "registry:2-layout directory, or 'memory' for a heap registry"),
+      of("storage.fsync", "--storage-fsync", "true", BOOLEAN, S,
+          "flush every acknowledged write to the disk (survives power loss)"),
+      of("storage.readOnly", "--read-only", "false", BOOLEAN, S,
+          "serve reads only: writes get 405, GC and upload purging pause (distribution's"
+              + " maintenance read-only mode)"),
+      of("deletes.enabled", "--deletes-enabled", "true", BOOLEAN, S,
+          "allow DELETE of manifests, tags and blobs (else 405 UNSUPPORTED)"),
+      of("deletes.referrersWithSubject", "--delete-referrers-with-subject", "false", BOOLEAN, S,
+          "deleting a manifest also deletes its untagged referrers, recursively"),
+      of("manifests.maxBytes", "--max-manifest-bytes", "4194304", INTEGER, S,
+          "largest manifest accepted (413 above)").atLeast(1024),
+      of("listing.maxPageSize", "--max-page-size", "1000", INTEGER, S,
+          "most entries in one page of tags, repositories or referrers").atLeast(1),
+      of("listing.catalogPageSize", "--catalog-page-size", "100", INTEGER, S,
+          "catalog entries when the client gives no n").atLeast(1),
+      of("listing.referrersPageSize", "--referrers-page-size", "100", INTEGER, S,
+          "referrers entries when the client gives no n").atLeast(1),
+      of("uploads.maxAge", "--upload-max-age", "168h", DURATION, S,
+          "upload sessions older than this are purged").atLeast(1),
+      of("uploads.purgeInterval", "--upload-purge-interval", "1h", DURATION, S,
+          "how often expired upload sessions are purged; 0s never (nor at start)"),
+      of("uploads.purgeDryRun", "--upload-purge-dry-run", "false", BOOLEAN, S,
+          "only report expired upload sessions, never delete them"),
+      of("gc.interval", "--gc-interval", "0s", DURATION, S,
+          "run garbage collection this often while serving; 0s never"),
+      of("gc.gracePeriod", "--gc-grace-period", "1h", DURATION, S,
+          "never collect what was written within this period"),
+      of("gc.deleteUntagged", "--gc-delete-untagged", "false", BOOLEAN, S,
+          "collect untagged manifests that nothing references"),
+      of("log.level", "--log-level", "info", LEVEL, L,
+          "error, warn, info or debug (Jetty's own messages one level quieter)"));
+
+  /**
+   * Keys of features that land later, accepted and named at start. Serving with one set is refused
+   * where ignoring it would serve other data or fewer protections than configured, and warned
+   * about otherwise. A feature that lands moves its keys to {@link #KEYS}.
+   */
+  static final List<SettingKey> PENDING = List.of(
+      pending("auth.htpasswd.*", "authentication (Berth serves WITHOUT it until then)", false),
+      pending("auth.token.*", "authentication (Berth serves WITHOUT it until then)", false),
+      pending("http.tls.clientCas", "TLS client certificates", true),
+      pending("http.tls.letsEncrypt.*", "certificates from Let's Encrypt", true),
+      pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
+          false),
+      pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)", false),
+      pending("http.debug.*", "the management port (health, metrics)", false),
+      pending("health.*", "health checks", false),
+      pending("log.accessLog.*", "the access log", false),
+      pending("log.formatter", "the access log", false),
+      pending("log.fields.*", "the access log", false),
+      pending("notifications.*", "webhook notifications", false),
+      pending("storage.s3.*", "S3 storage in the launcher (registry-s3 is a library for now)",
+          true));
+}
