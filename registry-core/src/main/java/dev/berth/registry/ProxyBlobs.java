@@ -39,17 +39,15 @@ final class ProxyBlobs {
 
   private final ProxyCache cache;
   private final Storage storage;
-  private final WriteFence fence;
   private final BlobKeeper keeper;
   private final Cache<String, Long> sizes = CacheBuilder.newBuilder().maximumSize(100_000).build();
   private final ConcurrentHashMap<String, CompletableFuture<Optional<Long>>> asking =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Digest, Flight> fetching = new ConcurrentHashMap<>();
 
-  ProxyBlobs(ProxyCache cache, Storage storage, WriteFence fence, BlobKeeper keeper) {
+  ProxyBlobs(ProxyCache cache, Storage storage, BlobKeeper keeper) {
     this.cache = cache;
     this.storage = storage;
-    this.fence = fence;
     this.keeper = keeper;
   }
 
@@ -139,37 +137,14 @@ final class ProxyBlobs {
 
   /** Makes a fetched blob visible, as an upload's completion does (DefaultUploadService). */
   private void commit(RepositoryName repository, Digest digest, StorageWriter writer) {
-    String data = StoragePaths.blobData(digest);
-    boolean[] committed = {false};
-    fence.write(() -> {
-      keeper.keep(List.of(digest), () -> keeper.locked(digest, () -> {
-        if (!committed[0]) {
-          if (storage.touch(data)) {
-            writer.cancel(); // another instance stored it meanwhile: keep theirs
-          } else {
-            writer.commit();
-          }
-          committed[0] = true;
-        } else if (!storage.touch(data)) {
-          throw new RegistryException(ErrorCode.UNAVAILABLE, "blob " + digest + " was collected"
-              + " on another instance while it was fetched; pull it again");
-        }
-        Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-        return null;
-      }), () -> keeper.stored(List.of(digest)));
-      return null;
-    });
+    keeper.commitLinked(repository, digest, writer, true, () -> new RegistryException(
+        ErrorCode.UNAVAILABLE, "blob " + digest + " was collected on another instance while it"
+        + " was fetched; pull it again"));
   }
 
   /** Links a stored blob into the repository, as a mount does; false if it was collected. */
   private boolean link(RepositoryName repository, Digest digest) {
-    String data = StoragePaths.blobData(digest);
-    return fence.write(() -> keeper.settle(List.of(digest), () -> keeper.locked(digest, () -> {
-      if (storage.touch(data)) {
-        Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-      }
-      return null;
-    }), () -> storage.stat(data).isPresent()));
+    return keeper.linkStored(repository, digest).isPresent();
   }
 
   /** The upstream's size of the blob: one request per key at a time, remembered once known. */

@@ -6,6 +6,9 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.oci.Tag;
+import dev.berth.registry.referrers.ReferrersIndex;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.upstream.CachePolicy;
 import dev.berth.registry.upstream.Upstream;
 import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.time.Clock;
@@ -19,18 +22,37 @@ import java.util.function.Supplier;
  */
 final class ProxyCache {
   final Upstream upstream;
+  final Storage storage;
   final Clock clock;
   final CachedTags cachedTags;
+  final PullTimes pulls;
   final ProxyCounters counters = new ProxyCounters();
   private final boolean acceptsAllPushes;
   /** Orders a revalidation's compare-and-set of a tag against a push of the same tag. */
   private final Striped<Lock> tagLocks = Striped.lock(256);
+  /** Set once by {@link #wire}. */
+  ProxyReferrers referrers;
+  ProxyEviction eviction;
 
-  ProxyCache(Upstream upstream, boolean acceptsAllPushes, CachedTags cachedTags, Clock clock) {
+  private ProxyCache(Upstream upstream, boolean acceptsAllPushes, Storage storage, Clock clock) {
     this.upstream = upstream;
     this.acceptsAllPushes = acceptsAllPushes;
-    this.cachedTags = cachedTags;
+    this.storage = storage;
+    this.cachedTags = new CachedTags(storage);
+    this.pulls = new PullTimes(storage);
     this.clock = clock;
+  }
+
+  /** Makes the registry's services consult {@code upstream} on a miss, under {@code policy}. */
+  static ProxyCache wire(Upstream upstream, CachePolicy policy, Storage storage, Clock clock,
+      BlobKeeper keeper, DefaultBlobStore blobs, DefaultManifestService manifests,
+      DefaultTagStore tags, ReferrersIndex index, RepositoryCatalog catalog, int pageSize) {
+    ProxyCache cache = new ProxyCache(upstream, policy.acceptsAllPushes(), storage, clock);
+    blobs.useProxy(new ProxyBlobs(cache, storage, keeper));
+    manifests.useProxy(cache, tags);
+    cache.referrers = new ProxyReferrers(cache, storage, index, pageSize);
+    cache.eviction = new ProxyEviction(cache, policy, catalog, manifests, cache.pulls);
+    return cache;
   }
 
   boolean covers(RepositoryName repository) {

@@ -61,7 +61,9 @@ final class ProxyManifests {
         cache.counters.hits.increment();
       }
     }
-    return manifests.getLocal(repository, tag);
+    ManifestContent content = manifests.getLocal(repository, tag);
+    cache.pulls.pulled(repository, tag.value(), cache.clock.instant());
+    return content;
   }
 
   private boolean fresh(RepositoryName repository, Cached record) {

@@ -80,6 +80,24 @@ final class ProxyReferrers {
         ? Optional.of(entries.get(entries.size() - 1).digest()) : Optional.empty());
   }
 
+  /**
+   * Whether a referrer pushed here names {@code subject}: one in the index that the upstream's
+   * last list does not hold (without a list, every indexed referrer counts as pushed here).
+   */
+  boolean hasLocal(RepositoryName repository, Digest subject) {
+    java.util.Set<Digest> upstream = new java.util.HashSet<>();
+    read(repository, subject).ifPresent(f -> f.referrers().forEach(d -> upstream.add(d.digest())));
+    Digest cursor = null;
+    do {
+      ReferrersPage page = index.list(repository, subject, null, cursor, pageSize);
+      if (page.referrers().stream().anyMatch(d -> !upstream.contains(d.digest()))) {
+        return true;
+      }
+      cursor = page.next().orElse(null);
+    } while (cursor != null);
+    return false;
+  }
+
   private List<Descriptor> upstream(RepositoryName repository, Digest subject) {
     Optional<Fetched> kept = read(repository, subject);
     Instant now = cache.clock.instant();

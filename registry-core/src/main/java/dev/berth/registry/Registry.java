@@ -10,6 +10,8 @@ import dev.berth.registry.referrers.StorageReferrersIndex;
 import dev.berth.registry.storage.FileSystemStorage;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.upstream.CacheEviction;
+import dev.berth.registry.upstream.CachePolicy;
 import dev.berth.registry.upstream.ProxyStats;
 import dev.berth.registry.upstream.Upstream;
 import java.nio.file.Path;
@@ -52,7 +54,6 @@ public final class Registry implements AutoCloseable {
   private final StartReport startReport;
   /** The pull-through cache, or null (docs/design/proxy.md). */
   private final ProxyCache proxy;
-  private final ProxyReferrers proxyReferrers;
   /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
   private volatile boolean readOnly;
 
@@ -77,17 +78,8 @@ public final class Registry implements AutoCloseable {
     this.tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
     this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
         pending, repositories, options, b.manifestCacheBytes);
-    if (b.upstream != null) {
-      this.proxy = new ProxyCache(b.upstream, b.upstreamAcceptsPushes, new CachedTags(storage),
-          clock);
-      blobs.useProxy(new ProxyBlobs(proxy, storage, fence, keeper));
-      manifests.useProxy(proxy, tags);
-      this.proxyReferrers = new ProxyReferrers(proxy, storage, referrersIndex,
-          options.maxPageSize());
-    } else {
-      this.proxy = null;
-      this.proxyReferrers = null;
-    }
+    this.proxy = b.upstream == null ? null : ProxyCache.wire(b.upstream, b.cachePolicy, storage,
+        clock, keeper, blobs, manifests, tags, referrersIndex, catalog, options.maxPageSize());
     this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
     this.readOnly = b.readOnly;
     this.startReport = b.recoverOnStart ? recover(b.purgeUploadsOnStart && !b.readOnly)
@@ -162,7 +154,7 @@ public final class Registry implements AutoCloseable {
       Digest after, int limit) {
     int n = Math.max(1, Math.min(limit, options.maxPageSize()));
     if (proxy != null && proxy.covers(repository)) {
-      return proxyReferrers.list(repository, subject, artifactType, after, n);
+      return proxy.referrers.list(repository, subject, artifactType, after, n);
     }
     return referrersIndex.list(repository, subject, artifactType, after, n);
   }
@@ -244,6 +236,11 @@ public final class Registry implements AutoCloseable {
     return proxy == null ? ProxyStats.NONE : proxy.counters.snapshot();
   }
 
+  /** Evicts the least recently pulled cached content its {@link CachePolicy} limits. */
+  public CacheEviction evictProxyCache() {
+    return proxy == null ? CacheEviction.NONE : proxy.eviction.run();
+  }
+
   public Storage storage() {
     return storage;
   }
@@ -259,6 +256,9 @@ public final class Registry implements AutoCloseable {
   @Override
   public void close() {
     digesters.shutdown();
+    if (proxy != null) {
+      proxy.pulls.flush();
+    }
     if (ownsStorage) {
       storage.close();
     }
@@ -281,7 +281,7 @@ public final class Registry implements AutoCloseable {
     private long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
     private boolean recoverOnStart = true;
     private Upstream upstream;
-    private boolean upstreamAcceptsPushes;
+    private CachePolicy cachePolicy = CachePolicy.DEFAULT;
     private boolean purgeUploadsOnStart = true;
     private boolean readOnly;
 
@@ -293,16 +293,13 @@ public final class Registry implements AutoCloseable {
      * none (the default).
      */
     public Builder upstream(Upstream upstream) {
-      this.upstream = upstream;
-      return this;
+      return upstream(upstream, CachePolicy.DEFAULT);
     }
 
-    /**
-     * Whether covered repositories accept every push; by default only manifests with a subject
-     * (signatures, SBOMs), which stay local, and blobs are accepted there.
-     */
-    public Builder upstreamAcceptsPushes(boolean accepts) {
-      this.upstreamAcceptsPushes = accepts;
+    /** The same, with which pushes covered repositories take and what is evicted. */
+    public Builder upstream(Upstream upstream, CachePolicy policy) {
+      this.upstream = upstream;
+      this.cachePolicy = Objects.requireNonNull(policy);
       return this;
     }
 
@@ -351,24 +348,15 @@ public final class Registry implements AutoCloseable {
     }
 
     public Builder deletesEnabled(boolean enabled) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(enabled, o.deleteReferrersWithSubject(),
-          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
-          o.defaultReferrersPageSize(), o.uploadMaxAge()));
+      return options(options.withDeletesEnabled(enabled));
     }
 
     public Builder deleteReferrersWithSubject(boolean enabled) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(o.deletesEnabled(), enabled, o.maxManifestBytes(),
-          o.maxPageSize(), o.defaultCatalogPageSize(), o.defaultReferrersPageSize(),
-          o.uploadMaxAge()));
+      return options(options.withDeleteReferrersWithSubject(enabled));
     }
 
     public Builder uploadMaxAge(Duration age) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(o.deletesEnabled(), o.deleteReferrersWithSubject(),
-          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
-          o.defaultReferrersPageSize(), age));
+      return options(options.withUploadMaxAge(age));
     }
 
     /**

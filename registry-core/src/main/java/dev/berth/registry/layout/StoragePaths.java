@@ -28,6 +28,7 @@ import dev.berth.registry.oci.Tag;
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
  *     ├── _berth/proxy/tags/&lt;tag&gt;                          a cached tag's digest and fetch time
  *     ├── _berth/proxy/referrers/&lt;alg&gt;-&lt;hex&gt;              a subject's upstream referrers (JSON)
+ *     ├── _berth/proxy/pulled                             cached tags' last pull times (batched)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
  *     │   └── _berth/
@@ -271,7 +272,20 @@ public final class StoragePaths {
    * {@code <digest>\n<RFC 3339 time>} (docs/design/proxy.md); a tag without one is local.
    */
   public static String proxyTag(RepositoryName name, Tag tag) {
-    return repository(name) + "/_berth/proxy/tags/" + tag.value();
+    return proxyTags(name) + "/" + tag.value();
+  }
+
+  /** The folder of {@link #proxyTag} records. */
+  public static String proxyTags(RepositoryName name) {
+    return repository(name) + "/_berth/proxy/tags";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/pulled}: when cached tags were last pulled, one
+   * {@code <tag> <RFC 3339 time>} line each, written in batches (docs/design/proxy.md).
+   */
+  public static String proxyPulled(RepositoryName name) {
+    return repository(name) + "/_berth/proxy/pulled";
   }
 
   /**

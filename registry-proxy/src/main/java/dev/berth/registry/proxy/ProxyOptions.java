@@ -1,24 +1,27 @@
 package dev.berth.registry.proxy;
 
 import dev.berth.registry.Registry;
+import dev.berth.registry.upstream.CachePolicy;
 import dev.berth.registry.upstream.Upstream;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * The pull-through cache as configuration describes it: its upstreams and whether covered
- * repositories accept every push. What a configuration layer fills (docs/proxy.md lists the
- * {@code proxy.*} keys) and applies with {@link #applyTo}.
+ * The pull-through cache as configuration describes it: its upstreams, whether covered
+ * repositories accept every push, and its eviction limits. What a configuration layer fills
+ * (docs/proxy.md lists the {@code proxy.*} keys) and applies with {@link #applyTo}.
  *
  * @param upstreams at most one without a prefix (it covers what no prefix does); prefixes unique
- * @param acceptPushes whether covered repositories accept every push, not only manifests with a
- *     subject
+ * @param policy pushes and eviction ({@link CachePolicy#DEFAULT}: plain pushes refused, nothing
+ *     evicted)
  */
-public record ProxyOptions(List<UpstreamOptions> upstreams, boolean acceptPushes) {
+public record ProxyOptions(List<UpstreamOptions> upstreams, CachePolicy policy) {
 
   public ProxyOptions {
     upstreams = List.copyOf(upstreams);
+    Objects.requireNonNull(policy, "policy");
     if (upstreams.isEmpty()) {
       throw new IllegalArgumentException("a pull-through cache needs at least one upstream");
     }
@@ -44,15 +47,30 @@ public record ProxyOptions(List<UpstreamOptions> upstreams, boolean acceptPushes
       Duration ttl) {
     UpstreamOptions one = new UpstreamOptions(remoteurl, null, username, password, null,
         ttl == null ? UpstreamOptions.DEFAULT_TTL : ttl);
-    return new ProxyOptions(List.of(one), false);
+    return new ProxyOptions(List.of(one), CachePolicy.DEFAULT);
   }
 
   public static ProxyOptions of(UpstreamOptions... upstreams) {
-    return new ProxyOptions(List.of(upstreams), false);
+    return new ProxyOptions(List.of(upstreams), CachePolicy.DEFAULT);
+  }
+
+  /** Whether covered repositories accept every push, not only manifests with a subject. */
+  public boolean acceptPushes() {
+    return policy.acceptsAllPushes();
   }
 
   public ProxyOptions withAcceptPushes(boolean accept) {
-    return new ProxyOptions(upstreams, accept);
+    return new ProxyOptions(upstreams, policy.withAcceptsAllPushes(accept));
+  }
+
+  /** Evicts cached tags not pulled for {@code age} (null: no age limit). */
+  public ProxyOptions withMaxAge(Duration age) {
+    return new ProxyOptions(upstreams, policy.withMaxAge(age));
+  }
+
+  /** Evicts the least recently pulled cached tags above {@code bytes} (0: no size limit). */
+  public ProxyOptions withMaxBytes(long bytes) {
+    return new ProxyOptions(upstreams, policy.withMaxBytes(bytes));
   }
 
   /** The upstream these options describe, over HTTP. */
@@ -62,6 +80,6 @@ public record ProxyOptions(List<UpstreamOptions> upstreams, boolean acceptPushes
 
   /** Makes the registry being built a pull-through cache as described. */
   public Registry.Builder applyTo(Registry.Builder builder) {
-    return builder.upstream(upstream()).upstreamAcceptsPushes(acceptPushes);
+    return builder.upstream(upstream(), policy);
   }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.upstream.CachePolicy;
 import dev.berth.registry.upstream.Upstream;
 import java.net.URI;
 import java.time.Duration;
@@ -37,7 +38,7 @@ class ProxyOptionsTest {
         UpstreamOptions.of(HUB).withPrefix("docker.io/").withTtl(Duration.ofMinutes(1)),
         UpstreamOptions.of(QUAY).withPrefix("quay.io").withTtl(Duration.ofMinutes(2)),
         UpstreamOptions.of(MIRROR).withPrefix("docker.io/library").withTtl(Duration.ofMinutes(3))),
-        false).upstream();
+        CachePolicy.DEFAULT).upstream();
     assertEquals(Duration.ofMinutes(3), routed.tagTtl(RepositoryName.parse(
         "docker.io/library/alpine")));
     assertEquals(Duration.ofMinutes(1), routed.tagTtl(RepositoryName.parse("docker.io/bitnami/x")));
@@ -61,6 +62,6 @@ class ProxyOptionsTest {
         UpstreamOptions.of(QUAY)), "two upstreams without a prefix");
     assertThrows(IllegalArgumentException.class, () -> ProxyOptions.of(
         UpstreamOptions.of(HUB).withPrefix("x"), UpstreamOptions.of(QUAY).withPrefix("x/")));
-    assertThrows(IllegalArgumentException.class, () -> new ProxyOptions(List.of(), false));
+    assertThrows(IllegalArgumentException.class, () -> new ProxyOptions(List.of(), CachePolicy.DEFAULT));
   }
 }
