@@ -5,8 +5,14 @@ import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageEntry;
+import dev.berth.registry.storage.StorageWriter;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -62,6 +68,62 @@ final class BlobKeeper {
         Links.write(storage, link, digest);
       }
       return null;
+    });
+  }
+
+  /**
+   * Makes a blob whose bytes {@code writer} holds, verified, visible and links it into
+   * {@code repository}: what an upload's completion and a fetched blob's completion do. Inside
+   * the write fence and {@link #keep}: a later round that finds the committed bytes collected by
+   * another instance touches them or fails with {@code collected}.
+   *
+   * @param keepStored whether bytes already stored (by another instance) are kept and the writer
+   *     cancelled (a fetch, where a touch first is cheap next to the upstream); else the writer
+   *     replaces them (an upload, whose touch would cost a copy on S3)
+   */
+  void commitLinked(RepositoryName repository, Digest digest, StorageWriter writer,
+      boolean keepStored, Supplier<RegistryException> collected) {
+    String data = StoragePaths.blobData(digest);
+    boolean[] committed = {false};
+    fence.write(() -> {
+      keep(List.of(digest), () -> locked(digest, () -> {
+        if (!committed[0]) {
+          if (keepStored && storage.touch(data)) {
+            writer.cancel();
+          } else {
+            writer.commit();
+          }
+          committed[0] = true;
+        } else if (!storage.touch(data)) {
+          throw collected.get();
+        }
+        Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        return null;
+      }), () -> stored(List.of(digest)));
+      return null;
+    });
+  }
+
+  /**
+   * Links stored bytes into {@code repository} (a mount; a fetch that finds the blob stored for
+   * another repository), settled against collections on other instances.
+   *
+   * @return the blob's bytes, or empty when they are not there (any more)
+   */
+  Optional<StorageEntry> linkStored(RepositoryName repository, Digest digest) {
+    String data = StoragePaths.blobData(digest);
+    return fence.write(() -> {
+      AtomicReference<Optional<StorageEntry>> entry = new AtomicReference<>(Optional.empty());
+      settle(List.of(digest), () -> locked(digest, () -> {
+        if (storage.touch(data)) {
+          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
+        }
+        return null;
+      }), () -> {
+        entry.set(storage.stat(data));
+        return entry.get().isPresent();
+      });
+      return entry.get();
     });
   }
 

@@ -37,6 +37,8 @@ final class DefaultBlobStore implements BlobStore {
   private final boolean deletesEnabled;
   private final BlobKeeper keeper;
   private final Clock clock;
+  /** The pull-through cache's blobs, when there is one. */
+  private ProxyBlobs proxy;
 
   DefaultBlobStore(Storage storage, Repositories repositories, boolean deletesEnabled,
       BlobKeeper keeper, Clock clock) {
@@ -47,8 +49,20 @@ final class DefaultBlobStore implements BlobStore {
     this.clock = clock;
   }
 
+  void useProxy(ProxyBlobs blobs) {
+    this.proxy = blobs;
+  }
+
   @Override
   public Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
+    Optional<BlobInfo> local = statLocal(repository, digest);
+    if (local.isEmpty() && proxy != null && proxy.covers(repository)) {
+      return proxy.stat(repository, digest);
+    }
+    return local;
+  }
+
+  private Optional<BlobInfo> statLocal(RepositoryName repository, Digest digest) {
     Optional<StorageEntry> link = storage.stat(StoragePaths.layerLink(repository, digest))
         .or(() -> storage.stat(StoragePaths.revisionLink(repository, digest)));
     if (link.isEmpty()) {
@@ -72,10 +86,17 @@ final class DefaultBlobStore implements BlobStore {
   public InputStream open(RepositoryName repository, Digest digest, long offset) {
     if (isLinked(repository, digest)) {
       try {
-        return storage.open(StoragePaths.blobData(digest), offset);
+        InputStream in = storage.open(StoragePaths.blobData(digest), offset);
+        if (proxy != null && proxy.covers(repository)) {
+          proxy.hit();
+        }
+        return in;
       } catch (ObjectNotFoundException e) {
-        // Linked but its bytes are gone (collected): unknown.
+        // Linked but its bytes are gone (collected): unknown, or fetched again.
       }
+    }
+    if (proxy != null && proxy.covers(repository)) {
+      return proxy.open(repository, digest, offset);
     }
     throw unknown(repository, digest);
   }

@@ -18,11 +18,14 @@ import dev.berth.registry.oci.Tag;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
+import java.util.function.Predicate;
 
 /**
  * Manifests in the registry:2 layout: bytes as a blob, a revision link per repository, tag links.
@@ -48,6 +51,9 @@ final class DefaultManifestService implements ManifestService {
   private final Cache<Digest, ManifestContent> contents;
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
+  /** The pull-through cache, when there is one ({@link #useProxy}). */
+  private ProxyCache proxy;
+  private ProxyManifests proxied;
 
   DefaultManifestService(Storage storage, DefaultTagStore tags, WriteFence fence,
       BlobKeeper keeper, ReferrersIndex referrers, PendingChanges pending,
@@ -89,28 +95,58 @@ final class DefaultManifestService implements ManifestService {
       throw new RegistryException(ErrorCode.DIGEST_INVALID, "put manifest " + given + " in "
           + repository + ": the body's digest is " + manifest.digest());
     }
+    if (proxy != null && proxy.covers(repository)) {
+      proxy.checkPush(repository, manifest);
+      if (reference instanceof Tag tag) {
+        // A pushed tag is local from now on: its fetched-at record goes with the push, under the
+        // tag's lock, so that a revalidation never moves it back (docs/design/proxy.md).
+        return proxy.withTagLock(repository, tag, () -> {
+          PutManifestResult result = store(repository, reference, manifest);
+          proxy.cachedTags.forget(repository, tag);
+          return result;
+        });
+      }
+    }
+    return store(repository, reference, manifest);
+  }
+
+  private PutManifestResult store(RepositoryName repository, Reference reference,
+      ParsedManifest manifest) {
+    write(repository, reference instanceof Tag tag ? tag : null, manifest, true);
+    return new PutManifestResult(manifest.digest(),
+        manifest.subjectIfAny().map(Descriptor::digest));
+  }
+
+  /**
+   * The steps of every manifest write, pushed or fetched: bytes, then revision (kept against
+   * collections on other instances before the tag), then tag, then referrers-index entry.
+   *
+   * @param pushed check what it names first (a push); a fetched manifest is stored unchecked,
+   *     what it names is fetched when asked for
+   */
+  private void write(RepositoryName repository, Tag tag, ParsedManifest manifest,
+      boolean pushed) {
+    Digest digest = manifest.digest();
     byte[] bytes = manifest.bytes();
     Lock lock = repositoryLocks.get(repository).readLock();
     lock.lock();
     try {
       fence.write(() -> {
-        ReferenceCheck.Plan plan = check.verify(repository, manifest);
+        ReferenceCheck.Plan plan = pushed ? check.verify(repository, manifest) : null;
         Digest subject = manifest.subject() == null ? null : manifest.subject().digest();
-        String change = subject == null ? null : pending.beginManifest(repository,
-            manifest.digest());
-        if (plan.linkEmptyBlob()) {
+        String change = subject == null ? null : pending.beginManifest(repository, digest);
+        if (plan != null && plan.linkEmptyBlob()) {
           String link = StoragePaths.layerLink(repository, Digest.EMPTY_JSON);
           keeper.keep(List.of(Digest.EMPTY_JSON), () -> keeper.keepOrCreate(Digest.EMPTY_JSON,
               data -> storage.write(data, DefaultBlobStore.EMPTY_JSON), link),
               () -> keeper.stored(List.of(Digest.EMPTY_JSON)));
         }
-        // Bytes, then revision; kept against collections on other instances before the tag.
-        String revision = StoragePaths.revisionLink(repository, manifest.digest());
-        keeper.keep(List.of(manifest.digest()), () -> keeper.keepOrCreate(manifest.digest(),
+        String revision = StoragePaths.revisionLink(repository, digest);
+        keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest,
             data -> storage.write(data, bytes), revision),
-            () -> storage.stat(revision).isPresent() && keeper.stored(List.of(manifest.digest())));
-        if (reference instanceof Tag tag) {
-          tags.point(repository, tag, manifest.digest());
+            () -> storage.stat(revision).isPresent() && keeper.stored(List.of(digest)));
+        if (tag != null) {
+          tags.point(repository, tag, digest);
         }
         if (subject != null) {
           referrers.add(repository, subject, manifest.asReferrer());
@@ -121,14 +157,47 @@ final class DefaultManifestService implements ManifestService {
     } finally {
       lock.unlock();
     }
-    contents.put(manifest.digest(), ManifestContent.owning(manifest.digest(), manifest.mediaType(),
-        bytes));
-    return new PutManifestResult(manifest.digest(),
-        manifest.subjectIfAny().map(Descriptor::digest));
+    contents.put(digest, ManifestContent.owning(digest, manifest.mediaType(), bytes));
+  }
+
+  /** Makes this service read covered repositories through a pull-through cache. */
+  void useProxy(ProxyCache cache, DefaultTagStore tagStore) {
+    this.proxy = cache;
+    this.proxied = new ProxyManifests(cache, this, tagStore, storage);
+  }
+
+  /**
+   * Stores a manifest an upstream sent, through the steps of a put (bytes, revision, tag,
+   * referrers-index entry) but without the checks of a push: what it names is fetched when asked
+   * for. The bytes are verified against {@code digest} first; nothing is written otherwise.
+   *
+   * @param tag the tag to point at it, or null
+   */
+  void storeFetched(RepositoryName repository, Digest digest, byte[] bytes, Tag tag) {
+    if (!digest.isVerifiable() || !Digest.of(digest.algorithm(), bytes).equals(digest)) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "the upstream sent manifest bytes for "
+          + digest + " in " + repository + " whose digest is not " + digest + "; nothing stored");
+    }
+    ParsedManifest manifest;
+    try {
+      manifest = ManifestParser.parseStored(digest, bytes);
+    } catch (RegistryException e) {
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "the upstream's manifest " + digest
+          + " in " + repository + " cannot be served: " + e.getMessage());
+    }
+    write(repository, tag, manifest, false);
   }
 
   @Override
   public ManifestContent get(RepositoryName repository, Reference reference) {
+    if (proxied != null && proxy.covers(repository)) {
+      return proxied.get(repository, reference);
+    }
+    return getLocal(repository, reference);
+  }
+
+  /** A manifest from storage only. */
+  ManifestContent getLocal(RepositoryName repository, Reference reference) {
     Digest digest = reference instanceof Tag tag
         ? tags.resolve(repository, tag).orElseThrow(() -> unknown(repository, tag))
         : (Digest) reference;
@@ -179,6 +248,52 @@ final class DefaultManifestService implements ManifestService {
       }
     } finally {
       lock.unlock();
+    }
+  }
+
+  /**
+   * Evicts a cached tag (ProxyEviction): under the repository's write lock, so that no push is
+   * half done, the tag goes if it still names {@code digest}, then each of {@code closure} (the
+   * manifest and its stored children) that no remaining tag names, with the referrers of it,
+   * which are all fetched ones: a manifest {@code pinned} (it carries a referrer pushed here)
+   * keeps the whole tag.
+   *
+   * @return how many manifests went, or -1 when nothing did
+   */
+  int evict(RepositoryName repository, Tag tag, Digest digest, Set<Digest> closure,
+      Predicate<Digest> pinned) {
+    Lock lock = repositoryLocks.get(repository).writeLock();
+    lock.lock();
+    try {
+      if (!tags.resolve(repository, tag).filter(digest::equals).isPresent()
+          || closure.stream().anyMatch(pinned)) {
+        return -1;
+      }
+      tags.remove(repository, tag);
+      Set<Digest> named = new HashSet<>();
+      tags(repository).values().forEach(d -> closure(d, named));
+      int removed = 0;
+      for (Digest m : closure) {
+        if (!named.contains(m) && exists(repository, m)) {
+          for (Digest referrer : removal.orphans(repository, m)) {
+            if (exists(repository, referrer)) {
+              removal.remove(repository, referrer, parse(referrer).orElse(null));
+            }
+          }
+          removal.remove(repository, m, parse(m).orElse(null));
+          removed++;
+        }
+      }
+      return removed;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Adds a manifest and, for an index, its children (stored or not) to {@code into}. */
+  private void closure(Digest digest, Set<Digest> into) {
+    if (into.add(digest)) {
+      parse(digest).ifPresent(p -> p.manifests().forEach(c -> closure(c.digest(), into)));
     }
   }
 

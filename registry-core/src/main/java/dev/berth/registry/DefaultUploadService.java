@@ -88,21 +88,8 @@ final class DefaultUploadService implements UploadService {
         if (!actual.equals(digest)) {
           throw mismatch(digest, actual);
         }
-        String data = StoragePaths.blobData(digest);
-        boolean[] committed = {false};
-        return fence.write(() -> {
-          keeper.keep(List.of(digest), () -> keeper.locked(digest, () -> {
-            if (!committed[0]) {
-              writer.commit();
-              committed[0] = true;
-            } else if (!storage.touch(data)) {
-              throw collectedMeanwhile(digest);
-            }
-            Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-            return null;
-          }), () -> keeper.stored(List.of(digest)));
-          return new BlobInfo(digest, received);
-        });
+        keeper.commitLinked(repository, digest, writer, false, () -> collectedMeanwhile(digest));
+        return new BlobInfo(digest, received);
       }
     };
   }
@@ -206,20 +193,7 @@ final class DefaultUploadService implements UploadService {
         && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
       return Optional.empty();
     }
-    String data = StoragePaths.blobData(digest);
-    return fence.write(() -> {
-      AtomicReference<Optional<StorageEntry>> entry = new AtomicReference<>(Optional.empty());
-      keeper.settle(List.of(digest), () -> keeper.locked(digest, () -> {
-        if (storage.touch(data)) {
-          Links.write(storage, StoragePaths.layerLink(repository, digest), digest);
-        }
-        return null;
-      }), () -> {
-        entry.set(storage.stat(data));
-        return entry.get().isPresent();
-      });
-      return entry.get().map(e -> new BlobInfo(digest, e.size()));
-    });
+    return keeper.linkStored(repository, digest).map(e -> new BlobInfo(digest, e.size()));
   }
 
   @Override

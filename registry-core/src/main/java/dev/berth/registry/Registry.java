@@ -10,6 +10,10 @@ import dev.berth.registry.referrers.StorageReferrersIndex;
 import dev.berth.registry.storage.FileSystemStorage;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.upstream.CacheEviction;
+import dev.berth.registry.upstream.CachePolicy;
+import dev.berth.registry.upstream.ProxyStats;
+import dev.berth.registry.upstream.Upstream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -48,6 +52,8 @@ public final class Registry implements AutoCloseable {
   private final Recovery recovery;
   private final DigestThreads digesters;
   private final StartReport startReport;
+  /** The pull-through cache, or null (docs/design/proxy.md). */
+  private final ProxyCache proxy;
   /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
   private volatile boolean readOnly;
 
@@ -72,6 +78,8 @@ public final class Registry implements AutoCloseable {
     this.tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
     this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
         pending, repositories, options, b.manifestCacheBytes);
+    this.proxy = b.upstream == null ? null : ProxyCache.wire(b.upstream, b.cachePolicy, storage,
+        clock, keeper, blobs, manifests, tags, referrersIndex, catalog, options.maxPageSize());
     this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
     this.readOnly = b.readOnly;
     this.startReport = b.recoverOnStart ? recover(b.purgeUploadsOnStart && !b.readOnly)
@@ -145,6 +153,9 @@ public final class Registry implements AutoCloseable {
   public ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
       Digest after, int limit) {
     int n = Math.max(1, Math.min(limit, options.maxPageSize()));
+    if (proxy != null && proxy.covers(repository)) {
+      return proxy.referrers.list(repository, subject, artifactType, after, n);
+    }
     return referrersIndex.list(repository, subject, artifactType, after, n);
   }
 
@@ -220,6 +231,16 @@ public final class Registry implements AutoCloseable {
     return options;
   }
 
+  /** What the pull-through cache did so far ({@link ProxyStats#NONE} without an upstream). */
+  public ProxyStats proxyStats() {
+    return proxy == null ? ProxyStats.NONE : proxy.counters.snapshot();
+  }
+
+  /** Evicts the least recently pulled cached content its {@link CachePolicy} limits. */
+  public CacheEviction evictProxyCache() {
+    return proxy == null ? CacheEviction.NONE : proxy.eviction.run();
+  }
+
   public Storage storage() {
     return storage;
   }
@@ -235,6 +256,9 @@ public final class Registry implements AutoCloseable {
   @Override
   public void close() {
     digesters.shutdown();
+    if (proxy != null) {
+      proxy.pulls.flush();
+    }
     if (ownsStorage) {
       storage.close();
     }
@@ -256,10 +280,28 @@ public final class Registry implements AutoCloseable {
     private long tagCacheBytes = heapShare(16, 32);
     private long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
     private boolean recoverOnStart = true;
+    private Upstream upstream;
+    private CachePolicy cachePolicy = CachePolicy.DEFAULT;
     private boolean purgeUploadsOnStart = true;
     private boolean readOnly;
 
     private Builder() {}
+
+    /**
+     * Makes the registry a pull-through cache of {@code upstream} for the repositories it
+     * covers: reads that storage cannot answer are fetched and kept (docs/proxy.md). Null for
+     * none (the default).
+     */
+    public Builder upstream(Upstream upstream) {
+      return upstream(upstream, CachePolicy.DEFAULT);
+    }
+
+    /** The same, with which pushes covered repositories take and what is evicted. */
+    public Builder upstream(Upstream upstream, CachePolicy policy) {
+      this.upstream = upstream;
+      this.cachePolicy = Objects.requireNonNull(policy);
+      return this;
+    }
 
     /**
      * The storage to serve from. Give it the same clock as {@link #clock}, so that its modification
@@ -306,24 +348,15 @@ public final class Registry implements AutoCloseable {
     }
 
     public Builder deletesEnabled(boolean enabled) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(enabled, o.deleteReferrersWithSubject(),
-          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
-          o.defaultReferrersPageSize(), o.uploadMaxAge()));
+      return options(options.withDeletesEnabled(enabled));
     }
 
     public Builder deleteReferrersWithSubject(boolean enabled) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(o.deletesEnabled(), enabled, o.maxManifestBytes(),
-          o.maxPageSize(), o.defaultCatalogPageSize(), o.defaultReferrersPageSize(),
-          o.uploadMaxAge()));
+      return options(options.withDeleteReferrersWithSubject(enabled));
     }
 
     public Builder uploadMaxAge(Duration age) {
-      RegistryOptions o = options;
-      return options(new RegistryOptions(o.deletesEnabled(), o.deleteReferrersWithSubject(),
-          o.maxManifestBytes(), o.maxPageSize(), o.defaultCatalogPageSize(),
-          o.defaultReferrersPageSize(), age));
+      return options(options.withUploadMaxAge(age));
     }
 
     /**

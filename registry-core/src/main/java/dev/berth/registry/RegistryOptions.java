@@ -36,4 +36,19 @@ public record RegistryOptions(boolean deletesEnabled, boolean deleteReferrersWit
       throw new IllegalArgumentException("uploadMaxAge must be positive");
     }
   }
+
+  public RegistryOptions withDeletesEnabled(boolean value) {
+    return new RegistryOptions(value, deleteReferrersWithSubject, maxManifestBytes, maxPageSize,
+        defaultCatalogPageSize, defaultReferrersPageSize, uploadMaxAge);
+  }
+
+  public RegistryOptions withDeleteReferrersWithSubject(boolean value) {
+    return new RegistryOptions(deletesEnabled, value, maxManifestBytes, maxPageSize,
+        defaultCatalogPageSize, defaultReferrersPageSize, uploadMaxAge);
+  }
+
+  public RegistryOptions withUploadMaxAge(Duration value) {
+    return new RegistryOptions(deletesEnabled, deleteReferrersWithSubject, maxManifestBytes,
+        maxPageSize, defaultCatalogPageSize, defaultReferrersPageSize, value);
+  }
 }

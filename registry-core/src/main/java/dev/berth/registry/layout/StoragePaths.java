@@ -26,6 +26,9 @@ import dev.berth.registry.oci.Tag;
  *     │       ├── current/link                            the tag's manifest now
  *     │       └── index/&lt;alg&gt;/&lt;hex&gt;/link                 every manifest it has named
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
+ *     ├── _berth/proxy/tags/&lt;tag&gt;                          a cached tag's digest and fetch time
+ *     ├── _berth/proxy/referrers/&lt;alg&gt;-&lt;hex&gt;              a subject's upstream referrers (JSON)
+ *     ├── _berth/proxy/pulled                             cached tags' last pull times (batched)
  *     ├── _uploads/&lt;id&gt;/
  *     │   ├── startedat                                   RFC 3339 start time (registry:2's)
  *     │   └── _berth/
@@ -262,5 +265,34 @@ public final class StoragePaths {
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */
   public static String referrersIndexVersion() {
     return BERTH + "/referrers-index-version";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/tags/<tag>}: a tag fetched from an upstream, as
+   * {@code <digest>\n<RFC 3339 time>} (docs/design/proxy.md); a tag without one is local.
+   */
+  public static String proxyTag(RepositoryName name, Tag tag) {
+    return proxyTags(name) + "/" + tag.value();
+  }
+
+  /** The folder of {@link #proxyTag} records. */
+  public static String proxyTags(RepositoryName name) {
+    return repository(name) + "/_berth/proxy/tags";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/pulled}: when cached tags were last pulled, one
+   * {@code <tag> <RFC 3339 time>} line each, written in batches (docs/design/proxy.md).
+   */
+  public static String proxyPulled(RepositoryName name) {
+    return repository(name) + "/_berth/proxy/pulled";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/proxy/referrers/<alg>-<hex>}: the upstream's referrers of
+   * one subject and when they were fetched (JSON).
+   */
+  public static String proxyReferrers(RepositoryName name, Digest subject) {
+    return repository(name) + "/_berth/proxy/referrers/" + entryName(subject);
   }
 }

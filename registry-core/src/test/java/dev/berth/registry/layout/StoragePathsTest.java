@@ -48,6 +48,9 @@ class StoragePathsTest {
     golden.put(StoragePaths.gcLease(7), V2 + "_berth/gc/lease/00000000000000000007");
     golden.put(StoragePaths.gcSweeping(D), V2 + "_berth/gc/sweeping/"
         + "sha256-2782fed4cc943d5dd9cc658f352982d2cd0979bcb86e0669ccd8a1f71957646b");
+    golden.put(StoragePaths.proxyTag(N, T), REPO + "_berth/proxy/tags/v1.0");
+    golden.put(StoragePaths.proxyReferrers(N, D), REPO + "_berth/proxy/referrers/"
+        + "sha256-2782fed4cc943d5dd9cc658f352982d2cd0979bcb86e0669ccd8a1f71957646b");
     golden.forEach((actual, expected) -> assertEquals(expected, actual));
   }
 

@@ -50,15 +50,45 @@ public final class DockerRegistryProcess implements AutoCloseable {
   }
 
   /**
+   * What a test may add to the smallest configuration: the access log (one combined-format line
+   * per request in {@link #output()}), htpasswd authentication, TLS.
+   *
+   * @param htpasswd a bcrypt htpasswd file, or null for no authentication
+   * @param tlsCertificate a PEM certificate (chain) to serve https with, or null for http
+   * @param tlsKey its PEM private key
+   */
+  public record Options(boolean accessLog, Path htpasswd, Path tlsCertificate, Path tlsKey) {
+    public static final Options DEFAULT = new Options(false, null, null, null);
+
+    public Options withAccessLog() {
+      return new Options(true, htpasswd, tlsCertificate, tlsKey);
+    }
+
+    public Options withHtpasswd(Path file) {
+      return new Options(accessLog, file, tlsCertificate, tlsKey);
+    }
+
+    public Options withTls(Path certificate, Path key) {
+      return new Options(accessLog, htpasswd, certificate, key);
+    }
+  }
+
+  /**
    * Starts registry:2 on {@code root}, its config file written into {@code workDir} (kept apart
    * from the root, so that the root holds only what the registry wrote).
    */
   public static DockerRegistryProcess start(Path root, Path workDir) throws IOException {
+    return start(root, workDir, Options.DEFAULT);
+  }
+
+  /** The same, with {@code options}. */
+  public static DockerRegistryProcess start(Path root, Path workDir, Options options)
+      throws IOException {
     IllegalStateException last = null;
     // A port found free may be taken before registry:2 binds it; then try another.
     for (int attempt = 1; attempt <= 3; attempt++) {
       int port = freePort();
-      Path config = writeConfig(root, workDir, port);
+      Path config = writeConfig(root, workDir, port, options);
       Process p = new ProcessBuilder(PROGRAM, "serve", config.toString())
           .redirectErrorStream(true).start();
       StringBuffer out = new StringBuffer();
@@ -74,9 +104,10 @@ public final class DockerRegistryProcess implements AutoCloseable {
       }, "registry2-output");
       reader.setDaemon(true);
       reader.start();
-      URI url = URI.create("http://127.0.0.1:" + port + "/");
+      URI url = URI.create((options.tlsCertificate() == null ? "http" : "https")
+          + "://127.0.0.1:" + port + "/");
       try {
-        awaitReady(p, url);
+        awaitReady(p, url, out);
         return new DockerRegistryProcess(p, out, config, url);
       } catch (IllegalStateException e) {
         p.destroyForcibly();
@@ -91,22 +122,37 @@ public final class DockerRegistryProcess implements AutoCloseable {
 
   /** The configuration file registry:2 runs with here (also what Berth is tested to start from). */
   public static Path writeConfig(Path root, Path workDir, int port) throws IOException {
+    return writeConfig(root, workDir, port, Options.DEFAULT);
+  }
+
+  private static Path writeConfig(Path root, Path workDir, int port, Options options)
+      throws IOException {
     Files.createDirectories(workDir);
     Path config = workDir.resolve("registry2-config.yml");
-    Files.writeString(config, String.join("\n",
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.List.of(
         "version: 0.1",
         "log:",
         "  level: info",
         "  accesslog:",
-        "    disabled: true",
+        "    disabled: " + !options.accessLog(),
         "storage:",
         "  filesystem:",
         "    rootdirectory: " + root.toAbsolutePath(),
         "  delete:",
         "    enabled: true",
         "http:",
-        "  addr: 127.0.0.1:" + port,
-        ""), StandardCharsets.UTF_8);
+        "  addr: 127.0.0.1:" + port));
+    if (options.tlsCertificate() != null) {
+      lines.addAll(java.util.List.of("  tls:",
+          "    certificate: " + options.tlsCertificate().toAbsolutePath(),
+          "    key: " + options.tlsKey().toAbsolutePath()));
+    }
+    if (options.htpasswd() != null) {
+      lines.addAll(java.util.List.of("auth:", "  htpasswd:", "    realm: berth-test",
+          "    path: " + options.htpasswd().toAbsolutePath()));
+    }
+    lines.add("");
+    Files.writeString(config, String.join("\n", lines), StandardCharsets.UTF_8);
     return config;
   }
 
@@ -116,7 +162,11 @@ public final class DockerRegistryProcess implements AutoCloseable {
     }
   }
 
-  private static void awaitReady(Process p, URI url) {
+  /**
+   * Polls until registry:2 answers {@code GET /v2/} (200, or 401 when it asks for credentials);
+   * over https, whose certificate this probe does not trust, until it logs that it listens.
+   */
+  private static void awaitReady(Process p, URI url, StringBuffer out) {
     Instant deadline = Instant.now().plusSeconds(30);
     HttpRequest probe = HttpRequest.newBuilder(url.resolve("v2/"))
         .timeout(Duration.ofSeconds(2)).GET().build();
@@ -125,16 +175,9 @@ public final class DockerRegistryProcess implements AutoCloseable {
         throw new IllegalStateException("registry:2 exited with " + p.exitValue()
             + " before answering on " + url);
       }
-      try {
-        HttpResponse<Void> r = HTTP.send(probe, HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // Not listening yet.
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+      if ("https".equals(url.getScheme()) ? out.toString().contains("listening on")
+          : answers(probe)) {
+        return;
       }
       try {
         Thread.sleep(50);
@@ -145,6 +188,18 @@ public final class DockerRegistryProcess implements AutoCloseable {
     }
     throw new IllegalStateException("registry:2 did not answer GET /v2/ with 200 within 30 s on "
         + url);
+  }
+
+  private static boolean answers(HttpRequest probe) {
+    try {
+      int status = HTTP.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode();
+      return status == 200 || status == 401;
+    } catch (IOException notYet) {
+      return false; // not listening yet
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:41234/}. */

@@ -2,6 +2,7 @@ package dev.berth.registry.servlet;
 
 import dev.berth.registry.Registry;
 import dev.berth.registry.gc.GcOptions;
+import dev.berth.registry.upstream.CacheEviction;
 import dev.berth.registry.servlet.config.Settings;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -11,7 +12,8 @@ import java.util.function.Consumer;
 
 /**
  * The scheduled work of a serving registry: purging expired uploads ({@code uploads.purgeInterval})
- * and collecting garbage ({@code gc.interval}), on one daemon thread. The launcher and a servlet
+ * and collecting garbage ({@code gc.interval}, after a pull-through cache's eviction), on one
+ * daemon thread. The launcher and a servlet
  * container that builds its registry from init params run the same schedule. Both pause while the
  * registry is read-only ({@link Registry#readOnly()}), as distribution's maintenance mode expects
  * an operator's own garbage collection to run meanwhile.
@@ -53,6 +55,11 @@ public final class Maintenance implements AutoCloseable {
       if (registry.readOnly()) {
         report.accept("gc: skipped, the registry is read-only");
         return;
+      }
+      // Eviction first (a pull-through cache's limits): what it untags, this collection takes.
+      CacheEviction evicted = registry.evictProxyCache();
+      if (evicted.tagsEvicted() > 0) {
+        report.accept("proxy: " + evicted.summary());
       }
       report.accept("gc: " + registry.collectGarbage(gc).summary());
     });

@@ -1,0 +1,186 @@
+package dev.berth.registry;
+
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.storage.StorageWriter;
+import dev.berth.registry.upstream.UpstreamBlob;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.function.LongConsumer;
+
+/**
+ * A blob body from an upstream on its way to the first client that asked for it and, byte for
+ * byte, into a {@link StorageWriter}: what the client reads is what is being stored. With the
+ * last byte of the body (its declared size, else its end) the size and digest are checked and the
+ * blob made visible ({@link Ending#stored}) before that byte is handed out; a body that does not
+ * match is cancelled and the client's read fails, so its connection is cut rather than ended as
+ * if complete.
+ *
+ * <p>Closing before the end (the client went away, or it asked for a range and got it) reads the
+ * rest of the body into storage on the closing thread, so that the clients waiting for this fetch
+ * are served from storage.
+ */
+final class FetchingStream extends InputStream {
+
+  /** What happens when the body ends. */
+  interface Ending {
+    /** The body matched: make it visible (may throw; the writer is then cancelled). */
+    void stored(long size);
+
+    /** The fetch is over, stored or not (always called, once, after {@link #stored}). */
+    void ended();
+  }
+
+  private final UpstreamBlob body;
+  private final Digest digest;
+  private final StorageWriter writer;
+  private final MessageDigest md;
+  private final LongConsumer fetched;
+  private final Ending ending;
+  /** Bytes before the client's offset, stored but not handed out. */
+  private long skip;
+  private long count;
+  private boolean ended;
+  private IOException failure;
+
+  FetchingStream(UpstreamBlob body, Digest digest, long offset, StorageWriter writer,
+      LongConsumer fetched, Ending ending) {
+    this.body = body;
+    this.digest = digest;
+    this.skip = offset;
+    this.writer = writer;
+    this.md = Digest.newMessageDigest(digest.algorithm());
+    this.fetched = fetched;
+    this.ending = ending;
+  }
+
+  @Override
+  public int read() throws IOException {
+    byte[] one = new byte[1];
+    int n;
+    do {
+      n = read(one, 0, 1);
+    } while (n == 0);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
+  @Override
+  public int read(byte[] b, int off, int len) throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    if (ended) {
+      return -1;
+    }
+    if (len == 0) {
+      return 0;
+    }
+    while (true) {
+      int n = pull(b, off, len);
+      if (n < 0) {
+        return -1;
+      }
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
+      int from = (int) skip;
+      skip = 0;
+      if (from > 0) {
+        System.arraycopy(b, off + from, b, off, n - from);
+      }
+      return n - from;
+    }
+  }
+
+  /** Reads the next bytes from the upstream into storage; -1 once the body ended and matched. */
+  private int pull(byte[] b, int off, int len) throws IOException {
+    if (ended) {
+      return -1;
+    }
+    int n;
+    try {
+      n = body.stream().read(b, off, len);
+      if (n > 0) {
+        writer.write(b, off, n);
+      }
+    } catch (IOException | RuntimeException e) {
+      throw fail("reading blob " + digest + " from the upstream failed after " + count
+          + " bytes: " + e.getMessage(), e);
+    }
+    if (n < 0) {
+      end();
+      return -1;
+    }
+    md.update(b, off, n);
+    count += n;
+    fetched.accept(n);
+    if (body.size() >= 0 && count > body.size()) {
+      throw fail("the upstream sent more than the " + body.size() + " bytes of blob " + digest,
+          null);
+    }
+    if (count == body.size()) {
+      // Verified and visible before the client gets its last bytes: a client whose body is
+      // complete finds the blob stored, and a body that does not match never completes.
+      end();
+    }
+    return n;
+  }
+
+  private void end() throws IOException {
+    if (body.size() >= 0 && count != body.size()) {
+      throw fail("the upstream sent " + count + " bytes of blob " + digest + ", not "
+          + body.size(), null);
+    }
+    Digest actual = Digest.fromHash(digest.algorithm(), md.digest());
+    if (!actual.equals(digest)) {
+      throw fail("the upstream sent bytes whose digest is " + actual + " for blob " + digest
+          + "; nothing was stored", null);
+    }
+    try {
+      ending.stored(count);
+    } catch (RuntimeException e) {
+      throw fail("storing blob " + digest + " fetched from the upstream failed: "
+          + e.getMessage(), e);
+    }
+    ended = true;
+    closeBody();
+    ending.ended();
+  }
+
+  private IOException fail(String message, Throwable cause) {
+    writer.cancel();
+    failure = new IOException(message, cause);
+    if (!ended) {
+      ended = true;
+      closeBody();
+      ending.ended();
+    }
+    return failure;
+  }
+
+  private void closeBody() {
+    try {
+      body.close();
+    } catch (IOException ignored) {
+      // The body was read to its end or is being abandoned: nothing to keep.
+    }
+  }
+
+  /** Reads what is left into storage, so the fetch ends for the clients waiting on it. */
+  @Override
+  public void close() {
+    if (ended) {
+      return;
+    }
+    skip = Long.MAX_VALUE;
+    byte[] buffer = new byte[64 * 1024];
+    try {
+      while (pull(buffer, 0, buffer.length) >= 0) {
+        // drain
+      }
+    } catch (IOException e) {
+      // Recorded by fail(): the writer is cancelled and the waiters fetch again.
+    }
+  }
+}

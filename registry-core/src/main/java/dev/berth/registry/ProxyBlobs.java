@@ -1,0 +1,187 @@
+package dev.berth.registry;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import dev.berth.registry.layout.Links;
+import dev.berth.registry.layout.StoragePaths;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageWriter;
+import dev.berth.registry.upstream.UpstreamBlob;
+import dev.berth.registry.upstream.UpstreamUnavailableException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Blob reads of covered repositories that storage cannot answer. A {@code HEAD} asks the upstream
+ * once per repository and digest (concurrent asks share one request; a size, like the digest it
+ * belongs to, never changes, so it is remembered). A {@code GET} of a missing blob is one fetch
+ * per digest in this process however many clients ask: the first client reads the upstream body
+ * as it is stored ({@link FetchingStream}); the others wait for that fetch and read the stored
+ * blob, or fetch again themselves if it failed. A blob stored already for another repository is
+ * linked into this one once the upstream confirms it has it there.
+ */
+final class ProxyBlobs {
+
+  /** One fetch in flight; {@link #done} opens when it has ended, stored or not. */
+  private static final class Flight {
+    final CountDownLatch done = new CountDownLatch(1);
+  }
+
+  private final ProxyCache cache;
+  private final Storage storage;
+  private final BlobKeeper keeper;
+  private final Cache<String, Long> sizes = CacheBuilder.newBuilder().maximumSize(100_000).build();
+  private final ConcurrentHashMap<String, CompletableFuture<Optional<Long>>> asking =
+      new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Digest, Flight> fetching = new ConcurrentHashMap<>();
+
+  ProxyBlobs(ProxyCache cache, Storage storage, BlobKeeper keeper) {
+    this.cache = cache;
+    this.storage = storage;
+    this.keeper = keeper;
+  }
+
+  boolean covers(RepositoryName repository) {
+    return cache.covers(repository);
+  }
+
+  /** Counts a read of a covered repository that storage answered. */
+  void hit() {
+    cache.counters.hits.increment();
+  }
+
+  /** The blob as the upstream has it, for a blob not visible in the repository. */
+  Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
+    Optional<Long> size = upstreamSize(repository, digest);
+    if (size.isPresent() && storage.stat(StoragePaths.blobData(digest)).isPresent()) {
+      link(repository, digest);
+    }
+    return size.map(s -> new BlobInfo(digest, s));
+  }
+
+  /** Opens a blob not visible in the repository, fetching it unless a fetch is under way. */
+  InputStream open(RepositoryName repository, Digest digest, long offset) {
+    String data = StoragePaths.blobData(digest);
+    while (true) {
+      if (storage.stat(data).isPresent() && upstreamSize(repository, digest).isPresent()
+          && link(repository, digest)) {
+        try {
+          cache.counters.hits.increment();
+          return storage.open(data, offset);
+        } catch (ObjectNotFoundException e) {
+          // Collected between the link and the open: fetch it.
+        }
+      }
+      Flight mine = new Flight();
+      Flight running = fetching.putIfAbsent(digest, mine);
+      if (running == null) {
+        return lead(repository, digest, offset, mine);
+      }
+      try {
+        running.done.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while blob " + digest
+            + " was fetched from the upstream");
+      }
+    }
+  }
+
+  private InputStream lead(RepositoryName repository, Digest digest, long offset, Flight mine) {
+    UpstreamBlob body;
+    try {
+      body = cache.upstream.openBlob(repository, digest).orElse(null);
+    } catch (UpstreamUnavailableException e) {
+      end(digest, mine);
+      throw cache.unavailable("blob " + digest + " of " + repository, e);
+    } catch (RuntimeException e) {
+      end(digest, mine);
+      throw e;
+    }
+    if (body == null) {
+      end(digest, mine);
+      throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest
+          + " is not known in repository " + repository + ", nor upstream");
+    }
+    cache.counters.misses.increment();
+    StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
+    return new FetchingStream(body, digest, offset, writer, cache.counters.bytesFetched::add,
+        new FetchingStream.Ending() {
+          @Override
+          public void stored(long size) {
+            commit(repository, digest, writer);
+            sizes.put(key(repository, digest), size);
+          }
+
+          @Override
+          public void ended() {
+            end(digest, mine);
+          }
+        });
+  }
+
+  private void end(Digest digest, Flight flight) {
+    fetching.remove(digest, flight);
+    flight.done.countDown();
+  }
+
+  /** Makes a fetched blob visible, as an upload's completion does (DefaultUploadService). */
+  private void commit(RepositoryName repository, Digest digest, StorageWriter writer) {
+    keeper.commitLinked(repository, digest, writer, true, () -> new RegistryException(
+        ErrorCode.UNAVAILABLE, "blob " + digest + " was collected on another instance while it"
+        + " was fetched; pull it again"));
+  }
+
+  /** Links a stored blob into the repository, as a mount does; false if it was collected. */
+  private boolean link(RepositoryName repository, Digest digest) {
+    return keeper.linkStored(repository, digest).isPresent();
+  }
+
+  /** The upstream's size of the blob: one request per key at a time, remembered once known. */
+  private Optional<Long> upstreamSize(RepositoryName repository, Digest digest) {
+    if (!digest.isVerifiable()) {
+      return Optional.empty(); // could never be checked while it is stored
+    }
+    String key = key(repository, digest);
+    Long known = sizes.getIfPresent(key);
+    if (known != null) {
+      return Optional.of(known);
+    }
+    CompletableFuture<Optional<Long>> mine = new CompletableFuture<>();
+    CompletableFuture<Optional<Long>> running = asking.putIfAbsent(key, mine);
+    if (running == null) {
+      running = mine;
+      try {
+        Optional<Long> size = cache.upstream.blobSize(repository, digest);
+        size.ifPresent(s -> sizes.put(key, s));
+        mine.complete(size);
+      } catch (RuntimeException e) {
+        mine.completeExceptionally(e);
+      } finally {
+        asking.remove(key, mine);
+      }
+    }
+    try {
+      return running.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof UpstreamUnavailableException u) {
+        throw cache.unavailable("blob " + digest + " of " + repository, u);
+      }
+      throw e.getCause() instanceof RuntimeException r ? r : e;
+    }
+  }
+
+  private static String key(RepositoryName repository, Digest digest) {
+    return repository + "@" + digest;
+  }
+}

@@ -1,0 +1,113 @@
+package dev.berth.it.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.MediaTypes;
+import dev.berth.registry.servlet.testing.RegistryClient;
+import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/** What the proxy tests push upstream and how they compare answers. */
+final class Content {
+  private Content() {}
+
+  static final String ACCEPT = String.join(", ", MediaTypes.OCI_MANIFEST, MediaTypes.OCI_INDEX,
+      MediaTypes.DOCKER_MANIFEST, MediaTypes.DOCKER_MANIFEST_LIST);
+  static final String SIGNATURE = "application/vnd.example.signature";
+  static final String SBOM = "application/vnd.example.sbom";
+
+  /** An image: its manifest's bytes and digest, its layer. */
+  record Image(Digest digest, byte[] manifest, Digest layer, byte[] layerBytes) {}
+
+  /** Pushes a one-layer image (a random layer of {@code layerSize} bytes) under {@code ref}. */
+  static Image push(RegistryClient to, String repository, String ref, String seed,
+      int layerSize) {
+    byte[] layer = new byte[layerSize];
+    new Random(seed.hashCode()).nextBytes(layer);
+    Digest layerDigest = to.pushBlob(repository, layer);
+    pushEmptyConfig(to, repository);
+    byte[] manifest = RegistryClient.smallManifest(layerDigest, layer.length, seed, null, null);
+    Digest digest = Digest.sha256(manifest);
+    Response put = to.putManifest(repository, ref == null ? digest.toString() : ref,
+        MediaTypes.OCI_MANIFEST, manifest);
+    assertEquals(201, put.status(), put::toString);
+    return new Image(digest, manifest, layerDigest, layer);
+  }
+
+  /** Pushes a referrer of {@code subject} (by digest) with {@code artifactType}. */
+  static Image pushReferrer(RegistryClient to, String repository, Image subject,
+      String artifactType, String seed) {
+    byte[] payload = ("payload " + seed).getBytes(StandardCharsets.UTF_8);
+    Digest layer = to.pushBlob(repository, payload);
+    pushEmptyConfig(to, repository);
+    byte[] manifest = RegistryClient.smallManifest(layer, payload.length, seed, subject.digest(),
+        artifactType);
+    Digest digest = Digest.sha256(manifest);
+    Response put = to.putManifest(repository, digest.toString(), MediaTypes.OCI_MANIFEST,
+        manifest);
+    assertEquals(201, put.status(), put::toString);
+    return new Image(digest, manifest, layer, payload);
+  }
+
+  /**
+   * What a client does for a registry without the referrers API (distribution-spec §2.7): the
+   * {@code sha256-<hex>} tag holds an index of the subject's referrers, rewritten on each push.
+   */
+  static void pushFallbackTag(RegistryClient to, String repository, Image subject,
+      List<Image> referrers, String artifactType) {
+    JsonObject index = new JsonObject();
+    index.addProperty("schemaVersion", 2);
+    index.addProperty("mediaType", MediaTypes.OCI_INDEX);
+    JsonArray manifests = new JsonArray();
+    for (Image r : referrers) {
+      JsonObject d = new JsonObject();
+      d.addProperty("mediaType", MediaTypes.OCI_MANIFEST);
+      d.addProperty("digest", r.digest().toString());
+      d.addProperty("size", r.manifest().length);
+      d.addProperty("artifactType", artifactType);
+      manifests.add(d);
+    }
+    index.add("manifests", manifests);
+    Response put = to.putManifest(repository, subject.digest().fallbackTag(),
+        MediaTypes.OCI_INDEX, index.toString().getBytes(StandardCharsets.UTF_8));
+    assertEquals(201, put.status(), put::toString);
+  }
+
+  private static void pushEmptyConfig(RegistryClient to, String repository) {
+    to.pushBlob(repository, "{}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** GET of a path on both registries: the same status and the same bytes. */
+  static Response sameBytes(RegistryClient upstream, RegistryClient proxy, String path) {
+    Response direct = upstream.get(path, "Accept", ACCEPT);
+    Response cached = proxy.get(path, "Accept", ACCEPT);
+    assertEquals(200, direct.status(), direct::toString);
+    assertEquals(200, cached.status(), cached::toString);
+    assertArrayEquals(direct.body(), cached.body(), path);
+    return cached;
+  }
+
+  static Response manifest(RegistryClient registry, String repository, String reference) {
+    return registry.get("/v2/" + repository + "/manifests/" + reference, "Accept", ACCEPT);
+  }
+
+  /** The digests of a referrers answer, in order. */
+  static List<String> referrers(RegistryClient registry, String repository, Digest subject,
+      String query) {
+    Response r = registry.get("/v2/" + repository + "/referrers/" + subject
+        + (query == null ? "" : "?" + query));
+    assertEquals(200, r.status(), r::toString);
+    List<String> digests = new ArrayList<>();
+    JsonParser.parseString(r.text()).getAsJsonObject().getAsJsonArray("manifests")
+        .forEach(e -> digests.add(e.getAsJsonObject().get("digest").getAsString()));
+    return digests;
+  }
+}
