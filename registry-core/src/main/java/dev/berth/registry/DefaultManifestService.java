@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
@@ -45,7 +47,11 @@ final class DefaultManifestService implements ManifestService {
   private final PendingChanges pending;
   private final Repositories repositories;
   private final RegistryOptions options;
-  private final Cache<Digest, ManifestContent> contents;
+  /**
+   * Made on first use: Guava's cache loads some 70 classes, which a registry that is only started
+   * (a test's, or one answering {@code /v2/}) need not pay for before its first answer.
+   */
+  private final Supplier<Cache<Digest, ManifestContent>> contents;
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
 
@@ -62,10 +68,10 @@ final class DefaultManifestService implements ManifestService {
     this.pending = pending;
     this.repositories = repositories;
     this.options = options;
-    this.contents = CacheBuilder.newBuilder()
+    this.contents = Suppliers.memoize(() -> CacheBuilder.newBuilder()
         .maximumWeight(Math.max(cacheBytes, 1))
         .<Digest, ManifestContent>weigher((d, c) -> (int) c.size() + 200)
-        .build();
+        .build());
   }
 
   @Override
@@ -121,7 +127,7 @@ final class DefaultManifestService implements ManifestService {
     } finally {
       lock.unlock();
     }
-    contents.put(manifest.digest(), ManifestContent.owning(manifest.digest(), manifest.mediaType(),
+    contents.get().put(manifest.digest(), ManifestContent.owning(manifest.digest(), manifest.mediaType(),
         bytes));
     return new PutManifestResult(manifest.digest(),
         manifest.subjectIfAny().map(Descriptor::digest));
@@ -135,7 +141,7 @@ final class DefaultManifestService implements ManifestService {
     if (storage.stat(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
       throw unknown(repository, reference);
     }
-    ManifestContent cached = contents.getIfPresent(digest);
+    ManifestContent cached = contents.get().getIfPresent(digest);
     if (cached != null) {
       return cached;
     }
@@ -147,7 +153,7 @@ final class DefaultManifestService implements ManifestService {
     }
     ManifestContent content = ManifestContent.owning(digest, ManifestParser.mediaTypeOf(bytes),
         bytes);
-    contents.put(digest, content);
+    contents.get().put(digest, content);
     return content;
   }
 
@@ -193,7 +199,7 @@ final class DefaultManifestService implements ManifestService {
 
   /** Reads and parses a stored manifest, when its bytes are there and of a known type. */
   Optional<ParsedManifest> parse(Digest digest) {
-    ManifestContent cached = contents.getIfPresent(digest);
+    ManifestContent cached = contents.get().getIfPresent(digest);
     byte[] bytes;
     if (cached != null) {
       bytes = cached.shared();
