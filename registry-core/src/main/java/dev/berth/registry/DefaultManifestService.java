@@ -127,8 +127,8 @@ final class DefaultManifestService implements ManifestService {
     } finally {
       lock.unlock();
     }
-    contents.get().put(manifest.digest(), ManifestContent.owning(manifest.digest(), manifest.mediaType(),
-        bytes));
+    contents.get().put(manifest.digest(), ManifestContent.owning(manifest.digest(),
+        manifest.mediaType(), bytes));
     return new PutManifestResult(manifest.digest(),
         manifest.subjectIfAny().map(Descriptor::digest));
   }
