@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.Striped;
@@ -48,7 +50,11 @@ final class DefaultManifestService implements ManifestService {
   private final PendingChanges pending;
   private final Repositories repositories;
   private final RegistryOptions options;
-  private final Cache<Digest, ManifestContent> contents;
+  /**
+   * Made on first use: Guava's cache loads some 70 classes, which a registry that is only started
+   * (a test's, or one answering {@code /v2/}) need not pay for before its first answer.
+   */
+  private final Supplier<Cache<Digest, ManifestContent>> contents;
   /** Puts to one repository run together; a delete runs alone, so it sees every tag it must drop. */
   private final Striped<ReadWriteLock> repositoryLocks = Striped.readWriteLock(256);
   /** The pull-through cache, when there is one ({@link #useProxy}). */
@@ -68,10 +74,10 @@ final class DefaultManifestService implements ManifestService {
     this.pending = pending;
     this.repositories = repositories;
     this.options = options;
-    this.contents = CacheBuilder.newBuilder()
+    this.contents = Suppliers.memoize(() -> CacheBuilder.newBuilder()
         .maximumWeight(Math.max(cacheBytes, 1))
         .<Digest, ManifestContent>weigher((d, c) -> (int) c.size() + 200)
-        .build();
+        .build());
   }
 
   @Override
@@ -157,7 +163,7 @@ final class DefaultManifestService implements ManifestService {
     } finally {
       lock.unlock();
     }
-    contents.put(digest, ManifestContent.owning(digest, manifest.mediaType(), bytes));
+    contents.get().put(digest, ManifestContent.owning(digest, manifest.mediaType(), bytes));
   }
 
   /** Makes this service read covered repositories through a pull-through cache. */
@@ -204,7 +210,7 @@ final class DefaultManifestService implements ManifestService {
     if (storage.stat(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
       throw unknown(repository, reference);
     }
-    ManifestContent cached = contents.getIfPresent(digest);
+    ManifestContent cached = contents.get().getIfPresent(digest);
     if (cached != null) {
       return cached;
     }
@@ -216,7 +222,7 @@ final class DefaultManifestService implements ManifestService {
     }
     ManifestContent content = ManifestContent.owning(digest, ManifestParser.mediaTypeOf(bytes),
         bytes);
-    contents.put(digest, content);
+    contents.get().put(digest, content);
     return content;
   }
 
@@ -308,7 +314,7 @@ final class DefaultManifestService implements ManifestService {
 
   /** Reads and parses a stored manifest, when its bytes are there and of a known type. */
   Optional<ParsedManifest> parse(Digest digest) {
-    ManifestContent cached = contents.getIfPresent(digest);
+    ManifestContent cached = contents.get().getIfPresent(digest);
     byte[] bytes;
     if (cached != null) {
       bytes = cached.shared();

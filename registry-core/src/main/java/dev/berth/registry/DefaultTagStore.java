@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.berth.registry.layout.Links;
@@ -53,7 +55,8 @@ final class DefaultTagStore implements TagStore {
   private final Storage storage;
   private final Repositories repositories;
   private final PendingChanges pending;
-  private final Cache<RepositoryName, Listing> listings;
+  /** Made on first use, as DefaultManifestService's contents. */
+  private final Supplier<Cache<RepositoryName, Listing>> listings;
 
   /**
    * @param cacheBytes about how many bytes of heap the cached listings may hold; one segment, so
@@ -64,11 +67,11 @@ final class DefaultTagStore implements TagStore {
     this.storage = storage;
     this.repositories = repositories;
     this.pending = pending;
-    this.listings = CacheBuilder.newBuilder()
+    this.listings = Suppliers.memoize(() -> CacheBuilder.newBuilder()
         .concurrencyLevel(1)
         .maximumWeight(Math.max(cacheBytes, 1))
         .<RepositoryName, Listing>weigher((r, l) -> l.bytes())
-        .build();
+        .build());
   }
 
   @Override
@@ -143,7 +146,7 @@ final class DefaultTagStore implements TagStore {
   private void changed(RepositoryName repository) {
     storage.write(StoragePaths.tagsGeneration(repository),
         UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), false);
-    listings.invalidate(repository);
+    listings.get().invalidate(repository);
   }
 
   @Override
@@ -182,12 +185,12 @@ final class DefaultTagStore implements TagStore {
           UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
       return sortedTags(repository);
     }
-    Listing cached = listings.getIfPresent(repository);
+    Listing cached = listings.get().getIfPresent(repository);
     if (cached != null && Arrays.equals(cached.generation, generation)) {
       return cached.sorted;
     }
     String[] sorted = complete(repository);
-    listings.put(repository, new Listing(generation, sorted));
+    listings.get().put(repository, new Listing(generation, sorted));
     return sorted;
   }
 

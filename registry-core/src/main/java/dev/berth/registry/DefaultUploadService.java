@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import com.google.common.base.Supplier;
+import com.google.common.base.Suppliers;
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import dev.berth.registry.layout.Links;
@@ -51,8 +53,10 @@ final class DefaultUploadService implements UploadService {
   private final Clock clock;
   private final Executor digesters;
   private final RepositoryCatalog catalog;
-  private final Cache<String, HashState> hashes = CacheBuilder.newBuilder()
-      .maximumSize(10_000).expireAfterAccess(Duration.ofHours(6)).build();
+  /** Made on first use, as DefaultManifestService's contents. */
+  private final Supplier<Cache<String, HashState>> hashes = Suppliers.memoize(() ->
+      CacheBuilder.newBuilder().maximumSize(10_000).expireAfterAccess(Duration.ofHours(6))
+          .<String, HashState>build());
 
   DefaultUploadService(Storage storage, WriteFence fence, BlobKeeper keeper, Clock clock,
       Executor digesters, RepositoryCatalog catalog) {
@@ -139,7 +143,7 @@ final class DefaultUploadService implements UploadService {
       }
     }
     String key = sessionKey(repository, id);
-    HashState state = hashes.asMap().remove(key);
+    HashState state = hashes.get().asMap().remove(key);
     MessageDigest md = state != null && state.size == offset ? state.sha256
         : offset == 0 ? Digest.newMessageDigest(Digest.SHA256) : null;
     UploadParts.Chunk chunk = parts.chunk(offset);
@@ -181,7 +185,7 @@ final class DefaultUploadService implements UploadService {
 
       private void remember(long size) {
         if (md != null) {
-          hashes.put(key, new HashState(size, md));
+          hashes.get().put(key, new HashState(size, md));
         }
       }
     };
@@ -228,7 +232,7 @@ final class DefaultUploadService implements UploadService {
     UploadParts received = new UploadParts(storage, repository, id);
     List<UploadParts.Part> parts = received.list();
     long total = parts.isEmpty() ? 0 : parts.get(parts.size() - 1).end();
-    hashes.invalidate(sessionKey(repository, id));
+    hashes.get().invalidate(sessionKey(repository, id));
     // The digest the instance that received the last chunk recorded, else the bytes read again.
     Digest recorded = digest.algorithm().equals(Digest.SHA256) ? received.recordedDigest(parts)
         : null;
@@ -305,7 +309,7 @@ final class DefaultUploadService implements UploadService {
   }
 
   private void deleteSession(RepositoryName repository, String id) {
-    hashes.invalidate(sessionKey(repository, id));
+    hashes.get().invalidate(sessionKey(repository, id));
     storage.delete(StoragePaths.uploadDirectory(repository, id));
   }
 

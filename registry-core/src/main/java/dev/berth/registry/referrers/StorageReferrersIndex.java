@@ -54,8 +54,6 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   /** Subjects with at least this many referrers get a snapshot. */
   static final int SNAPSHOT_THRESHOLD = 500;
 
-  private static final System.Logger LOG =
-      System.getLogger(StorageReferrersIndex.class.getName());
 
   private final Storage storage;
   private final Cache<Key, Loaded> loaded;
@@ -85,6 +83,17 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   /** With a cache of {@link #DEFAULT_CACHE_BYTES}. */
   public StorageReferrersIndex(Storage storage) {
     this(storage, DEFAULT_CACHE_BYTES);
+  }
+
+  /**
+   * Logs a warning. The logger is looked up here, not in a static field: the first
+   * {@code System.getLogger} sets up the platform's logging (java.util.logging, some 150 classes
+   * and a read of its configuration), and {@link #DEFAULT_CACHE_BYTES} makes every registry
+   * builder initialise this class, an in-memory one's too.
+   */
+  private static void warn(String message) {
+    System.getLogger(StorageReferrersIndex.class.getName())
+        .log(System.Logger.Level.WARNING, message);
   }
 
   private static long defaultCacheBytes() {
@@ -230,7 +239,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     } catch (ObjectNotFoundException noSnapshot) {
       // Read the entries.
     } catch (IOException | UncheckedIOException unreadable) {
-      LOG.log(System.Logger.Level.WARNING, "reading the referrers snapshot of " + subject + " in "
+      warn("reading the referrers snapshot of " + subject + " in "
           + repository + " failed; reading its entries: " + unreadable);
     }
     SubjectReferrers referrers = load(repository, subject);
@@ -240,7 +249,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
         out.commit();
       } catch (IOException | RuntimeException e) {
         // Derived data for the next cold start: the listing goes on without it.
-        LOG.log(System.Logger.Level.WARNING, "cannot write the referrers snapshot of " + subject
+        warn("cannot write the referrers snapshot of " + subject
             + " in " + repository + ": " + e);
       }
     }
@@ -267,7 +276,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
       } catch (ObjectNotFoundException removedMeanwhile) {
         // Removed after the listing; its removal wrote a new generation.
       } catch (RegistryException corrupt) {
-        LOG.log(System.Logger.Level.WARNING, "skipping an unreadable referrers entry of " + subject
+        warn("skipping an unreadable referrers entry of " + subject
             + " in " + repository + " (run reindex to rebuild it): " + corrupt.getMessage());
       }
     }

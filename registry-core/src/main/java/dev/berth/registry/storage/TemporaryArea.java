@@ -6,12 +6,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Where one {@link FileSystemStorage} instance writes its temporary files:
@@ -36,6 +38,7 @@ final class TemporaryArea implements AutoCloseable {
   private static final Path BOOT_ID = Path.of("/proc/sys/kernel/random/boot_id");
 
   private final Path directory;
+  private final AtomicLong files = new AtomicLong();
   private final FileChannel lockChannel;
   private final FileLock lock;
   private boolean uncleanReboot;
@@ -49,8 +52,7 @@ final class TemporaryArea implements AutoCloseable {
   /** Claims a fresh folder under {@code parent} and clears what dead instances left there. */
   static TemporaryArea claim(Path parent) throws IOException {
     Files.createDirectories(parent);
-    Path mine = parent.resolve(UUID.randomUUID().toString());
-    Files.createDirectory(mine);
+    Path mine = createFolder(parent);
     FileChannel channel = FileChannel.open(mine.resolve(LOCK), StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE);
     FileLock lock;
@@ -64,6 +66,25 @@ final class TemporaryArea implements AutoCloseable {
     TemporaryArea area = new TemporaryArea(mine, channel, lock);
     area.removeLeftovers(parent);
     return area;
+  }
+
+  /**
+   * A new folder of a random name: 128 bits from {@link ThreadLocalRandom}, drawn again in the
+   * unlikely case the name is taken ({@code createDirectory} refuses it atomically). Not
+   * {@code UUID.randomUUID()}: the first one seeds a {@code SecureRandom}, tens of milliseconds of
+   * a first start, and a folder name needs to be unique, not secret.
+   */
+  private static Path createFolder(Path parent) throws IOException {
+    while (true) {
+      ThreadLocalRandom random = ThreadLocalRandom.current();
+      Path candidate = parent.resolve(Long.toHexString(random.nextLong())
+          + Long.toHexString(random.nextLong()));
+      try {
+        return Files.createDirectory(candidate);
+      } catch (FileAlreadyExistsException taken) {
+        // Draw another name.
+      }
+    }
   }
 
   Path directory() {
@@ -84,9 +105,12 @@ final class TemporaryArea implements AutoCloseable {
     }
   }
 
-  /** A new, unique temporary file path (not created). */
+  /**
+   * A new, unique temporary file path (not created): a counter, since the folder is this
+   * instance's alone.
+   */
   Path newFile() {
-    return directory.resolve(UUID.randomUUID().toString());
+    return directory.resolve("t" + files.incrementAndGet());
   }
 
   private void removeLeftovers(Path parent) {

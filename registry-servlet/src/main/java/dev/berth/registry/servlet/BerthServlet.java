@@ -41,7 +41,6 @@ import java.util.function.Predicate;
 public class BerthServlet extends HttpServlet {
 
   private static final long serialVersionUID = 1L;
-  private static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
 
   /** The methods a registry in read-only mode still answers. */
   static final Set<String> READ_METHODS = Set.of("GET", "HEAD");
@@ -122,7 +121,8 @@ public class BerthServlet extends HttpServlet {
     Registry built = settings.buildRegistry();
     setUp(built, AccessController.ALLOW_ALL, settings.httpOptions());
     maintenance = Maintenance.start(built, settings,
-        line -> LOG.log(Level.INFO, "berth: " + line));
+        line -> System.getLogger(BerthServlet.class.getName())
+            .log(Level.INFO, "berth: " + line));
   }
 
   /** Every init param must be a setting that applies to a servlet, so typos do not pass. */

@@ -23,7 +23,14 @@ import java.util.TreeSet;
  * a short body instead of a complete-looking one.
  */
 final class Failures {
-  private static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
+  /**
+   * The logger, looked up when the first failure is logged: the first {@code System.getLogger}
+   * sets up the platform's logging (java.util.logging, some 150 classes), which a registry that
+   * has failed nothing yet need not pay for before its first answer.
+   */
+  private static final class Log {
+    static final System.Logger LOG = System.getLogger(BerthServlet.class.getName());
+  }
 
   /** Bodies of refused requests up to this size are read first, so the connection stays usable. */
   private static final long DRAIN_LIMIT = 1024 * 1024;
@@ -40,11 +47,11 @@ final class Failures {
   void answer(Exchange ex, Throwable t) {
     if (ex.response.isCommitted()) {
       if (t instanceof IOException || t instanceof UncheckedIOException) {
-        LOG.log(Level.DEBUG, () -> ex.method + " " + ex.request.getRequestURI()
+        Log.LOG.log(Level.DEBUG, () -> ex.method + " " + ex.request.getRequestURI()
             + ": the client went away: " + t);
         return;
       }
-      LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI()
+      Log.LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI()
           + " failed after its answer began; cutting the connection", t);
       throw new CutConnection(t);
     }
@@ -88,16 +95,17 @@ final class Failures {
       return e;
     }
     if (t instanceof StorageFullException full) {
-      LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI() + ": " + full.getMessage());
+      Log.LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI() + ": "
+          + full.getMessage());
       return new RegistryException(ErrorCode.STORAGE_FULL, "the registry's storage is full; "
           + "nothing of this request was stored, and reads keep working");
     }
     if (t instanceof IOException || t instanceof UncheckedIOException) {
       // Writing the answer failed: the client went away.
-      LOG.log(Level.DEBUG, () -> ex.method + " " + ex.request.getRequestURI() + ": " + t);
+      Log.LOG.log(Level.DEBUG, () -> ex.method + " " + ex.request.getRequestURI() + ": " + t);
       return null;
     }
-    LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI() + " failed", t);
+    Log.LOG.log(Level.ERROR, ex.method + " " + ex.request.getRequestURI() + " failed", t);
     return new RegistryException(ErrorCode.UNKNOWN,
         "internal error; the registry's log has the details");
   }
@@ -174,7 +182,7 @@ final class Failures {
     try {
       ErrorResponses.write(response, e, head);
     } catch (IOException clientGone) {
-      LOG.log(Level.DEBUG, () -> request.getMethod() + " " + request.getRequestURI()
+      Log.LOG.log(Level.DEBUG, () -> request.getMethod() + " " + request.getRequestURI()
           + ": the client went away before the error was sent");
     }
   }

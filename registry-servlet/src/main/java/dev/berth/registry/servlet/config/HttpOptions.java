@@ -31,8 +31,17 @@ public record HttpOptions(boolean relativeUrls, TrustedProxies trustedProxies, i
     this(relativeUrls, trustedProxies, minUploadRate, uploadRateGrace, null);
   }
 
+  /**
+   * The settings table's defaults ({@code http.relativeUrls} false, no trusted proxies,
+   * {@code http.minUploadRate} 1024, {@code http.uploadRateGrace} 30s, no external URL), written
+   * out: every embedded server asks for them, and building the table (every setting with its
+   * parser and checks) cost a first start some 10 ms. SettingsTest checks that they agree.
+   */
+  private static final HttpOptions DEFAULTS = new HttpOptions(false, TrustedProxies.none(), 1024,
+      Duration.ofSeconds(30), null);
+
   public static HttpOptions defaults() {
-    return new Settings().httpOptions();
+    return DEFAULTS;
   }
 
   /** Whether {@code url} is {@code http(s)://host[:port]} with at most a {@code /} as path. */

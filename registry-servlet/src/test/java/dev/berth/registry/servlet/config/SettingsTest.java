@@ -17,6 +17,12 @@ import org.junit.jupiter.api.Test;
 class SettingsTest {
 
   @Test
+  void httpOptionsDefaultsAreTheTablesDefaults() {
+    // HttpOptions.defaults() writes them out so that an embedded start does not build the table.
+    assertEquals(new Settings().httpOptions(), HttpOptions.defaults());
+  }
+
+  @Test
   void environmentVariablesFollowOneRuleAndAreUnique() {
     assertEquals("BERTH_HTTP_PORT", Settings.key("http.port").orElseThrow()
         .environmentVariable());
