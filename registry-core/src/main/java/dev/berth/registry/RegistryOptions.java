@@ -36,4 +36,19 @@ public record RegistryOptions(boolean deletesEnabled, boolean deleteReferrersWit
       throw new IllegalArgumentException("uploadMaxAge must be positive");
     }
   }
+
+  public RegistryOptions withDeletesEnabled(boolean enabled) {
+    return new RegistryOptions(enabled, deleteReferrersWithSubject, maxManifestBytes, maxPageSize,
+        defaultCatalogPageSize, defaultReferrersPageSize, uploadMaxAge);
+  }
+
+  public RegistryOptions withDeleteReferrersWithSubject(boolean enabled) {
+    return new RegistryOptions(deletesEnabled, enabled, maxManifestBytes, maxPageSize,
+        defaultCatalogPageSize, defaultReferrersPageSize, uploadMaxAge);
+  }
+
+  public RegistryOptions withUploadMaxAge(Duration age) {
+    return new RegistryOptions(deletesEnabled, deleteReferrersWithSubject, maxManifestBytes,
+        maxPageSize, defaultCatalogPageSize, defaultReferrersPageSize, age);
+  }
 }

@@ -2,14 +2,21 @@ package dev.berth.jetty;
 
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
+import dev.berth.registry.servlet.AccessLog;
 import dev.berth.registry.servlet.BerthServlet;
+import dev.berth.registry.servlet.HealthCheck;
+import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -50,7 +57,12 @@ public final class BerthServer implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector management;
   private final ServletSlot slot;
+  /** The registry being served, for the health check and the management port. */
+  private final AtomicReference<Registry> current;
+  private final RequestObserver observer;
+  private final HealthCheck health;
   private final AccessController access;
   private final HttpOptions options;
   private final String host;
@@ -60,11 +72,16 @@ public final class BerthServer implements AutoCloseable {
   private boolean ownsRegistry;
   private volatile boolean closed;
 
-  BerthServer(Builder b, Registry registry, HttpOptions options, Server server,
-      ServerConnector connector, ServletSlot slot) {
+  BerthServer(Builder b, AtomicReference<Registry> current, HttpOptions options, Server server,
+      JettyAssembly assembly, ServletSlot slot, HealthCheck health) {
+    Registry registry = current.get();
     this.server = server;
-    this.connector = connector;
+    this.connector = assembly.connector();
+    this.management = assembly.management();
     this.slot = slot;
+    this.current = current;
+    this.observer = b.observer();
+    this.health = health;
     this.access = b.access;
     this.options = options;
     this.host = b.host;
@@ -145,6 +162,14 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /**
+   * The address the management port really bound ({@link Builder#management}), if there is one.
+   */
+  public Optional<InetSocketAddress> managementAddress() {
+    requireOpen();
+    return Optional.ofNullable(management).map(JettyAssembly::address);
+  }
+
+  /**
    * The URL of the address really bound, e.g. {@code http://[::]:5000/registry/}: what a start-up
    * line should name, where {@link #url()} is what a client should use.
    */
@@ -178,11 +203,13 @@ public final class BerthServer implements AutoCloseable {
     Registry previous = registry;
     boolean ownedPrevious = ownsRegistry;
     try {
-      slot.serve(new BerthServlet(Objects.requireNonNull(next, "registry"), access, options));
+      slot.serve(new BerthServlet(Objects.requireNonNull(next, "registry"), access, options,
+          observer, health));
     } catch (jakarta.servlet.ServletException e) {
       throw new IllegalStateException("cannot serve the new registry", e);
     }
     registry = next;
+    current.set(next);
     ownsRegistry = false;
     if (ownedPrevious) {
       previous.close();
@@ -238,6 +265,12 @@ public final class BerthServer implements AutoCloseable {
     String contextPath = "";
     Duration stopTimeout;
     long bufferPoolBytes;
+    final List<RequestObserver> observers = new ArrayList<>();
+    boolean accessLog;
+    boolean healthEnabled = true;
+    Duration healthInterval = Duration.ofSeconds(1);
+    int healthThreshold = 1;
+    ManagementPort management;
 
     private Builder(Registry registry) {
       this.registry = registry;
@@ -335,6 +368,49 @@ public final class BerthServer implements AutoCloseable {
         throw new IllegalArgumentException("bufferPoolBytes must be positive: " + bytes);
       }
       this.bufferPoolBytes = bytes;
+      return this;
+    }
+
+    /**
+     * Tells {@code observer} of every request (metrics); may be called more than once.
+     */
+    public Builder observer(RequestObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Writes the access log ({@link AccessLog}: one JSON line per request to the logger
+     * {@code berth.access}); off by default, since an embedding application keeps its own logs.
+     */
+    public Builder accessLog(boolean on) {
+      this.accessLog = on;
+      return this;
+    }
+
+    /** Every observer of requests: those given, then the access log when on. */
+    RequestObserver observer() {
+      List<RequestObserver> all = new ArrayList<>(observers);
+      if (accessLog) {
+        all.add(AccessLog.create());
+      }
+      return RequestObserver.all(all);
+    }
+
+    /**
+     * How {@code /readyz} probes the storage ({@link HealthCheck}); by default it does, keeps a
+     * result for a second, and is not ready after the first failure.
+     */
+    public Builder healthCheck(boolean enabled, Duration interval, int threshold) {
+      this.healthEnabled = enabled;
+      this.healthInterval = Objects.requireNonNull(interval, "interval");
+      this.healthThreshold = threshold;
+      return this;
+    }
+
+    /** Opens a management port too, bound with the main one ({@link ManagementPort}). */
+    public Builder management(ManagementPort port) {
+      this.management = Objects.requireNonNull(port, "port");
       return this;
     }
 
