@@ -33,7 +33,6 @@ import java.util.function.Predicate;
 public final class Registry implements AutoCloseable {
 
   private final Storage storage;
-  /** The storage as the services use it: timed when metrics are on ({@link MeasuredStorage}). */
   private final Storage served;
   private final RegistryMetrics metrics;
   /** Whether the builder made the storage (then closing the registry closes it). */
@@ -221,7 +220,7 @@ public final class Registry implements AutoCloseable {
     return options;
   }
 
-  /** The storage as it was given (not the timed view the services use when metrics are on). */
+  /** The storage as given; the services use {@link MeasuredStorage}'s timed view of it. */
   public Storage storage() {
     return storage;
   }

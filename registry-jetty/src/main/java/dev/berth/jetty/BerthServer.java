@@ -3,8 +3,6 @@ package dev.berth.jetty;
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.AccessLog;
-import dev.berth.registry.servlet.BerthServlet;
-import dev.berth.registry.servlet.HealthCheck;
 import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
@@ -12,14 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A Berth registry served by Jetty 12. In a test, one statement gives a running in-memory registry
@@ -56,15 +50,9 @@ public final class BerthServer implements AutoCloseable {
   static final boolean JETTY_GIT_HASH_PRESET = System.getProperty(JETTY_GIT_HASH) != null;
 
   private final Server server;
-  private final ServerConnector connector;
-  private final ServerConnector management;
+  private final JettyAssembly assembly;
   private final ServletSlot slot;
-  /** The registry being served, for the health check and the management port. */
-  private final AtomicReference<Registry> current;
-  private final RequestObserver observer;
-  private final HealthCheck health;
-  private final AccessController access;
-  private final HttpOptions options;
+  private final ServletParts parts;
   private final String host;
   private final boolean https;
   private final String contextPath;
@@ -72,18 +60,12 @@ public final class BerthServer implements AutoCloseable {
   private boolean ownsRegistry;
   private volatile boolean closed;
 
-  BerthServer(Builder b, AtomicReference<Registry> current, HttpOptions options, Server server,
-      JettyAssembly assembly, ServletSlot slot, HealthCheck health) {
-    Registry registry = current.get();
+  BerthServer(Builder b, Registry registry, ServletParts parts, Server server,
+      JettyAssembly assembly, ServletSlot slot) {
     this.server = server;
-    this.connector = assembly.connector();
-    this.management = assembly.management();
+    this.assembly = assembly;
     this.slot = slot;
-    this.current = current;
-    this.observer = b.observer();
-    this.health = health;
-    this.access = b.access;
-    this.options = options;
+    this.parts = parts;
     this.host = b.host;
     this.https = b.keyStore != null;
     this.contextPath = b.contextPath;
@@ -140,7 +122,7 @@ public final class BerthServer implements AutoCloseable {
   /** The port the registry listens on (the chosen one when 0 was asked for). */
   public int port() {
     requireOpen();
-    return connector.getLocalPort();
+    return assembly.connector().getLocalPort();
   }
 
   /**
@@ -158,15 +140,13 @@ public final class BerthServer implements AutoCloseable {
   /** The address really bound ({@code [::]:5000} when bound to every interface). */
   public InetSocketAddress address() {
     requireOpen();
-    return JettyAssembly.address(connector);
+    return JettyAssembly.address(assembly.connector());
   }
 
-  /**
-   * The address the management port really bound ({@link Builder#management}), if there is one.
-   */
+  /** The address the management port really bound ({@link Builder#management}), if any. */
   public Optional<InetSocketAddress> managementAddress() {
     requireOpen();
-    return Optional.ofNullable(management).map(JettyAssembly::address);
+    return Optional.ofNullable(assembly.management()).map(JettyAssembly::address);
   }
 
   /**
@@ -203,13 +183,11 @@ public final class BerthServer implements AutoCloseable {
     Registry previous = registry;
     boolean ownedPrevious = ownsRegistry;
     try {
-      slot.serve(new BerthServlet(Objects.requireNonNull(next, "registry"), access, options,
-          observer, health));
+      slot.serve(parts.servlet(Objects.requireNonNull(next, "registry")));
     } catch (jakarta.servlet.ServletException e) {
       throw new IllegalStateException("cannot serve the new registry", e);
     }
     registry = next;
-    current.set(next);
     ownsRegistry = false;
     if (ownedPrevious) {
       previous.close();
@@ -251,29 +229,10 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /** Configures a {@link BerthServer}; {@link #start()} makes it. */
-  public static final class Builder {
-    final Registry registry;
-    String host = "127.0.0.1";
-    int port;
-    AccessController access = AccessController.ALLOW_ALL;
-    HttpOptions options;
-    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    boolean ownsRegistry;
-    Handler.Wrapper wrapper;
-    KeyStore keyStore;
-    char[] keyStorePassword;
-    String contextPath = "";
-    Duration stopTimeout;
-    long bufferPoolBytes;
-    final List<RequestObserver> observers = new ArrayList<>();
-    boolean accessLog;
-    boolean healthEnabled = true;
-    Duration healthInterval = Duration.ofSeconds(1);
-    int healthThreshold = 1;
-    ManagementPort management;
+  public static final class Builder extends ServerSettings {
 
     private Builder(Registry registry) {
-      this.registry = registry;
+      super(registry);
     }
 
     /**
@@ -371,9 +330,7 @@ public final class BerthServer implements AutoCloseable {
       return this;
     }
 
-    /**
-     * Tells {@code observer} of every request (metrics); may be called more than once.
-     */
+    /** Tells {@code observer} of every request (metrics); may be called more than once. */
     public Builder observer(RequestObserver observer) {
       observers.add(Objects.requireNonNull(observer, "observer"));
       return this;
@@ -384,22 +341,13 @@ public final class BerthServer implements AutoCloseable {
      * {@code berth.access}); off by default, since an embedding application keeps its own logs.
      */
     public Builder accessLog(boolean on) {
-      this.accessLog = on;
-      return this;
-    }
-
-    /** Every observer of requests: those given, then the access log when on. */
-    RequestObserver observer() {
-      List<RequestObserver> all = new ArrayList<>(observers);
-      if (accessLog) {
-        all.add(AccessLog.create());
-      }
-      return RequestObserver.all(all);
+      observers.removeIf(o -> o instanceof AccessLog);
+      return on ? observer(AccessLog.create()) : this;
     }
 
     /**
-     * How {@code /readyz} probes the storage ({@link HealthCheck}); by default it does, keeps a
-     * result for a second, and is not ready after the first failure.
+     * How {@code /readyz} probes the storage ({@link dev.berth.registry.servlet.HealthCheck}); by
+     * default it does, keeps a result for a second, and is not ready after the first failure.
      */
     public Builder healthCheck(boolean enabled, Duration interval, int threshold) {
       this.healthEnabled = enabled;

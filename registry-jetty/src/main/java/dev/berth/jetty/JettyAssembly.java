@@ -2,7 +2,7 @@ package dev.berth.jetty;
 
 import com.google.common.net.InetAddresses;
 import dev.berth.registry.Registry;
-import dev.berth.registry.servlet.BerthServlet;
+import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.HealthCheck;
 import dev.berth.registry.servlet.ManagementServlet;
 import dev.berth.registry.servlet.config.HttpOptions;
@@ -148,8 +148,9 @@ final class JettyAssembly {
     AtomicReference<Registry> current = new AtomicReference<>(registry);
     HealthCheck health = HealthCheck.of(current::get, b.healthEnabled, b.healthInterval,
         b.healthThreshold);
-    ServletSlot slot = new ServletSlot(new BerthServlet(registry, b.access, options,
-        b.observer(), health));
+    ServletParts parts = new ServletParts(b.access, options, RequestObserver.all(b.observers),
+        health, current);
+    ServletSlot slot = new ServletSlot(parts.servlet(registry));
     ServletHolder holder = new ServletHolder("berth", slot);
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/*");
@@ -189,7 +190,7 @@ final class JettyAssembly {
         System.clearProperty(BerthServer.JETTY_GIT_HASH);
       }
     }
-    return new BerthServer(b, current, options, server, this, slot, health);
+    return new BerthServer(b, registry, parts, server, this, slot);
   }
 
   /** Closes the connector and stops whatever was started. */
