@@ -144,9 +144,10 @@ final class ServeCommand {
       out.println("berth: read-only: writes are refused (405), GC and upload purging pause");
     }
     String scope = scope(server.address().getAddress());
+    // Before the listening line, the last one, which tests and supervisors wait for.
+    Operations.announce(settings, server).ifPresent(out::println);
     out.println("berth: listening on " + server.boundUrl() + " (" + (scope.isEmpty() ? ""
         : scope + "; ") + "storage: " + storage + ")");
-    Operations.announce(settings, server).ifPresent(out::println);
     out.flush();
   }
 
