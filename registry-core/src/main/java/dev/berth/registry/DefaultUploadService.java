@@ -264,6 +264,20 @@ final class DefaultUploadService implements UploadService {
   }
 
   /**
+   * Deletes the sessions of every repository started before {@code cutoff} (with {@code dryRun}
+   * only counts them), and the store's abandoned writes ({@link Storage#discardAbandonedWrites}:
+   * multipart uploads of killed processes on S3, which nothing else would ever remove).
+   */
+  int purgeAll(RepositoryCatalog catalog, Instant cutoff, boolean dryRun) {
+    int[] purged = {0};
+    catalog.forEachFolder(name -> purged[0] += purgeExpired(name, cutoff, id -> { }, dryRun));
+    if (!dryRun) {
+      storage.discardAbandonedWrites(cutoff);
+    }
+    return purged[0];
+  }
+
+  /**
    * Deletes the sessions started before {@code cutoff}: the one rule for expired uploads, used by
    * the purge and by garbage collection.
    *

@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.oci.Digest;
@@ -104,6 +105,19 @@ final class GarbageCollector {
         lease.check();
       }
     }
+  }
+
+  /** Runs a collection and tells {@code metrics} how it ended. */
+  GcReport run(GcOptions options, RegistryMetrics metrics) {
+    GcReport report;
+    try {
+      report = run(options);
+    } catch (RuntimeException e) {
+      metrics.gcFailed();
+      throw e;
+    }
+    metrics.gcCompleted(report);
+    return report;
   }
 
   public GcReport run(GcOptions options) {

@@ -3,6 +3,10 @@ package dev.berth.registry;
 import dev.berth.registry.gc.CollectionInProgressException;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
+import dev.berth.registry.metrics.MeasuredStorage;
+import dev.berth.registry.metrics.RegistryMetrics;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.referrers.InMemoryReferrersIndex;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.referrers.ReferrersPage;
@@ -20,8 +24,6 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
-import dev.berth.registry.oci.Digest;
-import dev.berth.registry.oci.RepositoryName;
 
 /**
  * An OCI registry as a library: the operations of the distribution API, over one {@link Storage}.
@@ -35,6 +37,8 @@ import dev.berth.registry.oci.RepositoryName;
 public final class Registry implements AutoCloseable {
 
   private final Storage storage;
+  private final Storage served;
+  private final RegistryMetrics metrics;
   /** Whether the builder made the storage (then closing the registry closes it). */
   private final boolean ownsStorage;
   private final RegistryOptions options;
@@ -42,9 +46,9 @@ public final class Registry implements AutoCloseable {
   private final Clock clock;
   private final WriteFence fence;
   private final SweepIntents intents;
-  private final Repositories repositories;
   private final DefaultBlobStore blobs;
   private final DefaultUploadService uploads;
+  private final UploadService uploadsApi;
   private final DefaultManifestService manifests;
   private final DefaultTagStore tags;
   private final RepositoryCatalog catalog;
@@ -62,19 +66,23 @@ public final class Registry implements AutoCloseable {
     this.ownsStorage = b.storageFactory != null;
     this.options = b.options;
     this.clock = b.clock;
+    this.metrics = b.metrics;
+    Storage storage = MeasuredStorage.of(this.storage, metrics);
+    this.served = storage;
     this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
-        : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
-        : new StorageReferrersIndex(storage, b.referrersCacheBytes);
+        : this.storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
+        : new StorageReferrersIndex(storage, b.referrersCacheBytes, metrics);
     this.fence = new WriteFence(clock);
     this.intents = new SweepIntents(storage, clock);
     this.digesters = new DigestThreads();
     BlobKeeper keeper = new BlobKeeper(storage, fence, intents);
-    this.repositories = new Repositories(storage);
+    Repositories repositories = new Repositories(storage);
     this.pending = new PendingChanges(storage);
     this.catalog = new RepositoryCatalog(storage);
     this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), keeper,
         clock);
     this.uploads = new DefaultUploadService(storage, fence, keeper, clock, digesters, catalog);
+    this.uploadsApi = MeasuredUploads.of(uploads, metrics);
     this.tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
     this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
         pending, repositories, options, b.manifestCacheBytes);
@@ -95,8 +103,8 @@ public final class Registry implements AutoCloseable {
   private StartReport recover(boolean purge) {
     int finished = recovery.finishPending();
     ReindexReport reindexed = null;
-    if (!referrersIndex.persistent() || !Reindexer.isMarked(storage)
-        || storage.lostUnflushedWrites()) {
+    if (!referrersIndex.persistent() || !Reindexer.isMarked(served)
+        || served.lostUnflushedWrites()) {
       reindexed = reindex();
     }
     return new StartReport(finished, Optional.ofNullable(reindexed), purge ? purgeUploads() : 0);
@@ -116,7 +124,7 @@ public final class Registry implements AutoCloseable {
   }
 
   public UploadService uploads() {
-    return uploads;
+    return uploadsApi;
   }
 
   public ManifestService manifests() {
@@ -164,12 +172,12 @@ public final class Registry implements AutoCloseable {
    * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
    */
   public ReindexReport reindex() {
-    return new Reindexer(storage, referrersIndex, catalog, manifests, recovery, clock).run();
+    return new Reindexer(served, referrersIndex, catalog, manifests, recovery, clock).run();
   }
 
   /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
   public boolean referrersIndexBuilt() {
-    return Reindexer.isMarked(storage);
+    return Reindexer.isMarked(served);
   }
 
   /**
@@ -181,8 +189,8 @@ public final class Registry implements AutoCloseable {
    *     over while this one ran
    */
   public GcReport collectGarbage(GcOptions gcOptions) {
-    return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, pending,
-        fence, intents, clock, options).run(gcOptions);
+    return new GarbageCollector(served, referrersIndex, catalog, manifests, uploads, pending,
+        fence, intents, clock, options).run(gcOptions, metrics);
   }
 
   /**
@@ -201,15 +209,7 @@ public final class Registry implements AutoCloseable {
    * @return how many were (or would be) deleted
    */
   public int purgeUploads(boolean dryRun) {
-    java.time.Instant cutoff = clock.instant().minus(options.uploadMaxAge());
-    int[] purged = {0};
-    catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
-        dryRun));
-    if (!dryRun) {
-      // Multipart uploads of killed processes (S3): nothing else would ever remove them.
-      storage.discardAbandonedWrites(cutoff);
-    }
-    return purged[0];
+    return uploads.purgeAll(catalog, clock.instant().minus(options.uploadMaxAge()), dryRun);
   }
 
   /**
@@ -241,9 +241,11 @@ public final class Registry implements AutoCloseable {
     return proxy == null ? CacheEviction.NONE : proxy.eviction.run();
   }
 
+  /** The storage as given; the services use {@link MeasuredStorage}'s timed view of it. */
   public Storage storage() {
     return storage;
   }
+
 
   public ReferrersIndex referrersIndex() {
     return referrersIndex;
@@ -284,8 +286,15 @@ public final class Registry implements AutoCloseable {
     private CachePolicy cachePolicy = CachePolicy.DEFAULT;
     private boolean purgeUploadsOnStart = true;
     private boolean readOnly;
+    private RegistryMetrics metrics = RegistryMetrics.NONE;
 
     private Builder() {}
+
+    /** Where to report the registry's work (docs/design/metrics.md); nowhere by default. */
+    public Builder metrics(RegistryMetrics metrics) {
+      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      return this;
+    }
 
     /**
      * Makes the registry a pull-through cache of {@code upstream} for the repositories it

@@ -62,10 +62,12 @@ class DistributionConfigIT {
     try (BerthProcess berth = BerthProcess.launch(List.of(), env, "serve", config.toString())) {
       String out = berth.output();
       assertTrue(out.contains("berth: warning: " + config + ": ignored, Berth has no equivalent:"
-          + " http.headers.X-Content-Type-Options, storage.cache.blobdescriptor"), out);
+          + " http.headers.X-Content-Type-Options, log.fields.service,"
+          + " storage.cache.blobdescriptor"), out);
       assertTrue(out.contains("berth: warning: not supported yet, ignored: auth.htpasswd.path,"
           + " auth.htpasswd.realm (authentication"), out);
-      assertTrue(out.contains("health.storagedriver.enabled"), out);
+      assertTrue(out.contains("health.storage.interval=10s (" + config
+          + ": health.storagedriver.interval)"), out);
       assertTrue(out.contains("storage.path=" + root
           + " (REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY)"), out);
       assertTrue(out.contains("uploads.purgeInterval=24h"), out);
@@ -85,8 +87,7 @@ class DistributionConfigIT {
     try (BerthProcess berth = BerthProcess.launch(List.of(), "serve", "--config",
         config.toString())) {
       assertEquals(URI.create("http://127.0.0.1:" + port + "/"), berth.url(), berth::output);
-      assertTrue(berth.output().contains("not supported yet, ignored: log.accessLog.disabled"),
-          berth::output);
+      assertTrue(berth.output().contains("log.accessLog.enabled=false"), berth::output);
       RegistryClient client = new RegistryClient(berth.url());
       Digest manifest = client.pushFixtureImage("it/layout", "v1");
       assertEquals(202, client.delete("/v2/it/layout/manifests/" + manifest).status());

@@ -3,6 +3,7 @@ package dev.berth.launcher;
 import java.util.Locale;
 import java.util.logging.Handler;
 import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -29,6 +30,7 @@ final class Logging {
     for (Handler h : root.getHandlers()) {
       h.setLevel(jdk);
     }
+    accessLog();
     if (System.getProperty("org.eclipse.jetty.LEVEL") == null) {
       System.setProperty("org.eclipse.jetty.LEVEL", switch (l) {
         case "error", "warn" -> "ERROR";
@@ -36,5 +38,40 @@ final class Logging {
         default -> "WARN";
       });
     }
+  }
+
+  /** Keeps the access log's logger from being collected, and with it its configuration. */
+  private static final Logger ACCESS = Logger.getLogger("berth.access");
+
+  /**
+   * The access log ({@code berth.access}) prints its JSON lines alone on standard output, one per
+   * line, whatever {@code log.level} says (it is switched by {@code log.accessLog.enabled}), unless
+   * a {@code java.util.logging.config.file} routes it elsewhere.
+   */
+  private static void accessLog() {
+    if (System.getProperty("java.util.logging.config.file") != null) {
+      return;
+    }
+    ACCESS.setUseParentHandlers(false);
+    ACCESS.setLevel(Level.INFO);
+    for (Handler h : ACCESS.getHandlers()) {
+      ACCESS.removeHandler(h);
+    }
+    ACCESS.addHandler(new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (isLoggable(record)) {
+          System.out.println(record.getMessage());
+        }
+      }
+
+      @Override
+      public void flush() {
+        System.out.flush();
+      }
+
+      @Override
+      public void close() {}
+    });
   }
 }

@@ -3,7 +3,9 @@ package dev.berth.launcher;
 import dev.berth.jetty.BerthServer;
 import dev.berth.jetty.BoundServer;
 import dev.berth.registry.Registry;
+import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.StartReport;
+import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
 import java.io.IOException;
@@ -57,22 +59,22 @@ final class ServeCommand {
     // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
     // the direct ones from adding a quarter of the heap to what the process holds.
     builder.bufferPoolBytes(Math.min(Runtime.getRuntime().maxMemory() / 16, 32L << 20));
+    PrometheusMetrics metrics = Operations.configure(builder, settings);
     BoundServer bound;
     try {
       bound = builder.bind();
     } catch (IOException e) {
-      String address = (host.isEmpty() ? "*" : host) + ":" + settings.get("http.port");
-      String key = settings.source("http.port").equals(Settings.DEFAULT) ? "http.host"
-          : "http.port";
-      return Main.problems(err, List.of(settings.problem(key, "cannot listen on " + address
-          + ": " + OsReasons.of(e))));
+      return Main.problems(err, List.of(Operations.bindProblem(settings, e)));
     }
     Registry registry;
     try {
-      registry = settings.buildRegistry();
+      registry = settings.buildRegistry(metrics == null ? RegistryMetrics.NONE : metrics);
     } catch (RuntimeException e) {
       bound.close();
       throw e;
+    }
+    if (metrics != null) {
+      metrics.watch(registry);
     }
     reportStart(registry.startReport());
     BerthServer server;
@@ -142,6 +144,8 @@ final class ServeCommand {
       out.println("berth: read-only: writes are refused (405), GC and upload purging pause");
     }
     String scope = scope(server.address().getAddress());
+    // Before the listening line, the last one, which tests and supervisors wait for.
+    Operations.announce(settings, server).ifPresent(out::println);
     out.println("berth: listening on " + server.boundUrl() + " (" + (scope.isEmpty() ? ""
         : scope + "; ") + "storage: " + storage + ")");
     out.flush();

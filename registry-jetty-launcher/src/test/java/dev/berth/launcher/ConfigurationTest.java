@@ -84,17 +84,17 @@ class ConfigurationTest {
     assertEquals("168h", s.get("uploads.maxAge"));
     assertEquals(List.of(
         debian + ": ignored, Berth has no equivalent: http.headers.X-Content-Type-Options,"
-            + " storage.cache.blobdescriptor (--strict makes this an error)",
+            + " log.fields.service, storage.cache.blobdescriptor (--strict makes this an error)",
         "not supported yet, ignored: auth.htpasswd.path, auth.htpasswd.realm (authentication"
-            + " (Berth serves WITHOUT it until then))",
-        "not supported yet, ignored: health.storagedriver.enabled, health.storagedriver.interval,"
-            + " health.storagedriver.threshold (health checks)",
-        "not supported yet, ignored: log.fields.service (the access log)"), c.warnings);
+            + " (Berth serves WITHOUT it until then))"), c.warnings);
+    assertEquals("true", s.get("health.storage.enabled"));
+    assertEquals("10s", s.get("health.storage.interval"));
+    assertEquals("3", s.get("health.storage.threshold"));
 
     Configuration strict = load(Map.of(), "serve", debian.toString(), "--strict");
     assertEquals(List.of("--strict (from the command line): " + debian + ": ignored, Berth has no"
-        + " equivalent: http.headers.X-Content-Type-Options, storage.cache.blobdescriptor"),
-        problems(strict));
+        + " equivalent: http.headers.X-Content-Type-Options, log.fields.service,"
+        + " storage.cache.blobdescriptor"), problems(strict));
   }
 
   @Test
@@ -140,12 +140,12 @@ class ConfigurationTest {
     assertEquals("/etc/tls/key.pem", s.get("http.tls.key"));
     assertEquals("[{\"name\":\"hook\",\"url\":\"http://hook.example/events\",\"timeout\":\"1s\"}]",
         s.pendingValues().get("notifications.endpoints"));
-    assertEquals(":5001", s.pendingValues().get("http.debug.addr"));
+    assertEquals(":5001", s.get("http.debug.address"));
+    assertEquals("true", s.get("http.debug.prometheus.enabled"));
+    assertEquals("/metrics", s.get("http.debug.prometheus.path"));
+    assertEquals("false", s.get("log.accessLog.enabled"), "accesslog: {disabled: true}");
     assertTrue(c.warnings.get(0).endsWith("ignored, Berth has no equivalent: http.secret,"
         + " proxy_is_not_a_key (--strict makes this an error)"), c.warnings::toString);
-    assertTrue(c.warnings.contains("not supported yet, ignored: http.debug.addr,"
-        + " http.debug.prometheus.enabled, http.debug.prometheus.path (the management port"
-        + " (health, metrics))"), c.warnings::toString);
     assertEquals(List.of(), problems(c));
   }
 

@@ -2,7 +2,8 @@ package dev.berth.jetty;
 
 import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
-import dev.berth.registry.servlet.BerthServlet;
+import dev.berth.registry.servlet.AccessLog;
+import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -10,9 +11,9 @@ import java.net.URI;
 import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
 
 /**
  * A Berth registry served by Jetty 12. In a test, one statement gives a running in-memory registry
@@ -49,10 +50,9 @@ public final class BerthServer implements AutoCloseable {
   static final boolean JETTY_GIT_HASH_PRESET = System.getProperty(JETTY_GIT_HASH) != null;
 
   private final Server server;
-  private final ServerConnector connector;
+  private final JettyAssembly assembly;
   private final ServletSlot slot;
-  private final AccessController access;
-  private final HttpOptions options;
+  private final ServletParts parts;
   private final String host;
   private final boolean https;
   private final String contextPath;
@@ -60,13 +60,12 @@ public final class BerthServer implements AutoCloseable {
   private boolean ownsRegistry;
   private volatile boolean closed;
 
-  BerthServer(Builder b, Registry registry, HttpOptions options, Server server,
-      ServerConnector connector, ServletSlot slot) {
+  BerthServer(Builder b, Registry registry, ServletParts parts, Server server,
+      JettyAssembly assembly, ServletSlot slot) {
     this.server = server;
-    this.connector = connector;
+    this.assembly = assembly;
     this.slot = slot;
-    this.access = b.access;
-    this.options = options;
+    this.parts = parts;
     this.host = b.host;
     this.https = b.keyStore != null;
     this.contextPath = b.contextPath;
@@ -123,7 +122,7 @@ public final class BerthServer implements AutoCloseable {
   /** The port the registry listens on (the chosen one when 0 was asked for). */
   public int port() {
     requireOpen();
-    return connector.getLocalPort();
+    return assembly.connector().getLocalPort();
   }
 
   /**
@@ -141,7 +140,13 @@ public final class BerthServer implements AutoCloseable {
   /** The address really bound ({@code [::]:5000} when bound to every interface). */
   public InetSocketAddress address() {
     requireOpen();
-    return JettyAssembly.address(connector);
+    return JettyAssembly.address(assembly.connector());
+  }
+
+  /** The address the management port really bound ({@link Builder#management}), if any. */
+  public Optional<InetSocketAddress> managementAddress() {
+    requireOpen();
+    return Optional.ofNullable(assembly.management()).map(JettyAssembly::address);
   }
 
   /**
@@ -178,7 +183,7 @@ public final class BerthServer implements AutoCloseable {
     Registry previous = registry;
     boolean ownedPrevious = ownsRegistry;
     try {
-      slot.serve(new BerthServlet(Objects.requireNonNull(next, "registry"), access, options));
+      slot.serve(parts.servlet(Objects.requireNonNull(next, "registry")));
     } catch (jakarta.servlet.ServletException e) {
       throw new IllegalStateException("cannot serve the new registry", e);
     }
@@ -224,23 +229,10 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /** Configures a {@link BerthServer}; {@link #start()} makes it. */
-  public static final class Builder {
-    final Registry registry;
-    String host = "127.0.0.1";
-    int port;
-    AccessController access = AccessController.ALLOW_ALL;
-    HttpOptions options;
-    Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
-    boolean ownsRegistry;
-    Handler.Wrapper wrapper;
-    KeyStore keyStore;
-    char[] keyStorePassword;
-    String contextPath = "";
-    Duration stopTimeout;
-    long bufferPoolBytes;
+  public static final class Builder extends ServerSettings {
 
     private Builder(Registry registry) {
-      this.registry = registry;
+      super(registry);
     }
 
     /**
@@ -335,6 +327,38 @@ public final class BerthServer implements AutoCloseable {
         throw new IllegalArgumentException("bufferPoolBytes must be positive: " + bytes);
       }
       this.bufferPoolBytes = bytes;
+      return this;
+    }
+
+    /** Tells {@code observer} of every request (metrics); may be called more than once. */
+    public Builder observer(RequestObserver observer) {
+      observers.add(Objects.requireNonNull(observer, "observer"));
+      return this;
+    }
+
+    /**
+     * Writes the access log ({@link AccessLog}: one JSON line per request to the logger
+     * {@code berth.access}); off by default, since an embedding application keeps its own logs.
+     */
+    public Builder accessLog(boolean on) {
+      observers.removeIf(o -> o instanceof AccessLog);
+      return on ? observer(AccessLog.create()) : this;
+    }
+
+    /**
+     * How {@code /readyz} probes the storage ({@link dev.berth.registry.servlet.HealthCheck}); by
+     * default it does, keeps a result for a second, and is not ready after the first failure.
+     */
+    public Builder healthCheck(boolean enabled, Duration interval, int threshold) {
+      this.healthEnabled = enabled;
+      this.healthInterval = Objects.requireNonNull(interval, "interval");
+      this.healthThreshold = threshold;
+      return this;
+    }
+
+    /** Opens a management port too, bound with the main one ({@link ManagementPort}). */
+    public Builder management(ManagementPort port) {
+      this.management = Objects.requireNonNull(port, "port");
       return this;
     }
 

@@ -2,14 +2,18 @@ package dev.berth.jetty;
 
 import com.google.common.net.InetAddresses;
 import dev.berth.registry.Registry;
-import dev.berth.registry.servlet.BerthServlet;
+import dev.berth.registry.servlet.RequestObserver;
+import dev.berth.registry.servlet.HealthCheck;
+import dev.berth.registry.servlet.ManagementServlet;
 import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
@@ -22,6 +26,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.ContextHandlerCollection;
 import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -35,18 +40,30 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  */
 final class JettyAssembly {
 
+  /** Connector names, which contexts name in their virtual hosts to take only their port. */
+  private static final String MAIN = "berth";
+  private static final String MANAGEMENT = "management";
+
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector management;
   private final HttpConfiguration http;
 
-  private JettyAssembly(Server server, ServerConnector connector, HttpConfiguration http) {
+  private JettyAssembly(Server server, ServerConnector connector, ServerConnector management,
+      HttpConfiguration http) {
     this.server = server;
     this.connector = connector;
+    this.management = management;
     this.http = http;
   }
 
   ServerConnector connector() {
     return connector;
+  }
+
+  /** The management port's connector, or null. */
+  ServerConnector management() {
+    return management;
   }
 
   /** Builds the server and opens its connector (the address is taken, nothing served yet). */
@@ -93,15 +110,28 @@ final class JettyAssembly {
     // with the kernel's somaxconn; the kernel caps this value at somaxconn too.
     connector.setAcceptQueueSize(BerthServer.ACCEPT_QUEUE);
     server.addConnector(connector);
+    ServerConnector management = null;
+    if (b.management != null) {
+      connector.setName(MAIN);
+      management = new ServerConnector(server, new HttpConnectionFactory(http));
+      management.setName(MANAGEMENT);
+      management.setHost(b.management.host.isEmpty() ? null : b.management.host);
+      management.setPort(b.management.port);
+      management.setIdleTimeout(b.idleTimeout.toMillis());
+      server.addConnector(management);
+    }
     server.setStopAtShutdown(false);
     if (b.stopTimeout != null) {
       // Once a stop begins, Jetty closes connections quiet for a second (its shutdown idle
       // timeout): idle keep-alive connections go at once, bodies that keep arriving finish.
       server.setStopTimeout(b.stopTimeout.toMillis());
     }
-    JettyAssembly assembly = new JettyAssembly(server, connector, http);
+    JettyAssembly assembly = new JettyAssembly(server, connector, management, http);
     try {
       connector.open();
+      if (management != null) {
+        management.open();
+      }
     } catch (IOException | RuntimeException e) {
       assembly.release();
       throw e instanceof IOException io ? io : new IOException(e.getMessage(), e);
@@ -115,7 +145,12 @@ final class JettyAssembly {
     ServletContextHandler context = new ServletContextHandler(b.contextPath.isEmpty() ? "/"
         : b.contextPath);
     context.getServletHandler().setDecodeAmbiguousURIs(true);
-    ServletSlot slot = new ServletSlot(new BerthServlet(registry, b.access, options));
+    AtomicReference<Registry> current = new AtomicReference<>(registry);
+    HealthCheck health = HealthCheck.of(current::get, b.healthEnabled, b.healthInterval,
+        b.healthThreshold);
+    ServletParts parts = new ServletParts(b.access, options, RequestObserver.all(b.observers),
+        health, current);
+    ServletSlot slot = new ServletSlot(parts.servlet(registry));
     ServletHolder holder = new ServletHolder("berth", slot);
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/*");
@@ -124,6 +159,19 @@ final class JettyAssembly {
     if (b.wrapper != null) {
       b.wrapper.setHandler(handler);
       handler = b.wrapper;
+    }
+    if (management != null) {
+      // One server, two ports: each context takes only its own connector's requests.
+      context.setVirtualHosts(List.of("@" + MAIN));
+      ServletContextHandler manage = new ServletContextHandler("/");
+      manage.setVirtualHosts(List.of("@" + MANAGEMENT));
+      manage.addServlet(new ServletHolder("berth-management", new ManagementServlet(current::get,
+          health, b.management.metricsPath, b.management.metrics)), "/*");
+      manage.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
+      ContextHandlerCollection both = new ContextHandlerCollection();
+      both.addHandler(handler);
+      both.addHandler(manage);
+      handler = both;
     }
     if (b.stopTimeout != null) {
       // Counts requests in flight, so that a stop waits for them (up to the stop timeout).
@@ -142,13 +190,16 @@ final class JettyAssembly {
         System.clearProperty(BerthServer.JETTY_GIT_HASH);
       }
     }
-    return new BerthServer(b, registry, options, server, connector, slot);
+    return new BerthServer(b, registry, parts, server, this, slot);
   }
 
   /** Closes the connector and stops whatever was started. */
   void release() {
     try {
       connector.close();
+      if (management != null) {
+        management.close();
+      }
       server.stop();
     } catch (Exception ignored) {
       // Nothing more to release.

@@ -26,6 +26,15 @@ public interface Permit {
     }
   };
 
+  /**
+   * The user the controller established for this request (a name from htpasswd, a token's
+   * subject, the container's principal), for the access log; empty for an anonymous caller or a
+   * controller that knows no names. Never a credential.
+   */
+  default java.util.Optional<String> user() {
+    return java.util.Optional.empty();
+  }
+
   /** Whether the caller may also do {@code access}. Never throws for a refusal. */
   boolean allows(Access access);
 

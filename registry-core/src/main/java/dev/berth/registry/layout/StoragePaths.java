@@ -15,6 +15,7 @@ import dev.berth.registry.oci.Tag;
  * ├── _berth/                                             registry-wide Berth state
  * │   ├── referrers-index-version                         written once the index is complete
  * │   ├── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
+ * │   ├── health/&lt;probe id&gt;                              a readiness probe's object, for a moment
  * │   └── gc/
  * │       ├── lease/&lt;generation, 20 digits&gt;                 the running collection's lease (JSON)
  * │       └── sweeping/&lt;alg&gt;-&lt;hex&gt;                        a digest a collector is deleting now
@@ -260,6 +261,14 @@ public final class StoragePaths {
 
   public static String gcSweeping(Digest digest) {
     return gcSweepingDirectory() + "/" + entryName(digest);
+  }
+
+  /**
+   * {@code _berth/health/<id>}: what a readiness probe writes, reads back and deletes, to learn
+   * that the storage is reachable and writable ({@code /readyz}).
+   */
+  public static String healthProbe(String id) {
+    return BERTH + "/health/" + id;
   }
 
   /** Registry-wide marker: the referrers index format version, written once the index is complete. */

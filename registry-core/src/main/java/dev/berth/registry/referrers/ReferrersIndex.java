@@ -48,6 +48,17 @@ public interface ReferrersIndex {
   /** Forgets every entry of a repository. */
   void clear(RepositoryName repository);
 
+  /**
+   * What the index holds in memory, for metrics: subjects loaded, their entries, and about how
+   * many bytes of heap they take. An index without a cache reports zeros.
+   */
+  default Stats stats() {
+    return new Stats(0, 0, 0);
+  }
+
+  /** What an index holds in memory (see {@link #stats()}). */
+  record Stats(long subjects, long entries, long bytes) {}
+
   /** Whether the index outlives the process (kept in storage), so a start need not rebuild it. */
   default boolean persistent() {
     return false;

@@ -13,6 +13,7 @@ import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageWriter;
 import dev.berth.registry.layout.StoragePaths;
+import dev.berth.registry.metrics.RegistryMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -56,6 +57,7 @@ public final class StorageReferrersIndex implements ReferrersIndex {
 
 
   private final Storage storage;
+  private final RegistryMetrics metrics;
   private final Cache<Key, Loaded> loaded;
   private final Striped<Lock> writeLocks = Striped.lock(64);
 
@@ -71,7 +73,16 @@ public final class StorageReferrersIndex implements ReferrersIndex {
    *     takes some 400 to 500 bytes; a subject that does not fit is read from storage per page)
    */
   public StorageReferrersIndex(Storage storage, long cacheBytes) {
+    this(storage, cacheBytes, RegistryMetrics.NONE);
+  }
+
+  /**
+   * @param cacheBytes as above
+   * @param metrics told whether each listing found its subject loaded (a hit) or loaded it
+   */
+  public StorageReferrersIndex(Storage storage, long cacheBytes, RegistryMetrics metrics) {
     this.storage = storage;
+    this.metrics = metrics;
     // One segment: Guava splits the weight between segments, and a large subject must fit whole.
     this.loaded = CacheBuilder.newBuilder()
         .concurrencyLevel(1)
@@ -180,7 +191,9 @@ public final class StorageReferrersIndex implements ReferrersIndex {
     }
     Key key = new Key(repository, subject);
     Loaded current = loaded.getIfPresent(key);
-    if (current == null || !Arrays.equals(current.generation, generation)) {
+    boolean hit = current != null && Arrays.equals(current.generation, generation);
+    metrics.referrersLookup(hit);
+    if (!hit) {
       // One load of a subject at a time, under its write lock: a large subject takes tens of
       // megabytes, which requests arriving together would each build. The stale copy goes first.
       Lock lock = writeLocks.get(key);
@@ -218,6 +231,20 @@ public final class StorageReferrersIndex implements ReferrersIndex {
   @Override
   public boolean persistent() {
     return true;
+  }
+
+  /** What the cache of loaded subjects holds; a walk of the cache, for a scrape. */
+  @Override
+  public Stats stats() {
+    long subjects = 0;
+    long entries = 0;
+    long bytes = 0;
+    for (Loaded l : loaded.asMap().values()) {
+      subjects++;
+      entries += l.referrers.size();
+      bytes += 64 + l.generation.length + l.referrers.bytes();
+    }
+    return new Stats(subjects, entries, bytes);
   }
 
   @Override

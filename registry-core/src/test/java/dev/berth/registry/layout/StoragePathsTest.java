@@ -46,6 +46,7 @@ class StoragePathsTest {
         + "sha256-4883ff458f5e332f6633b4132a0789501d23285cfbd867e0adb1dc8e1ea2c587");
     golden.put(StoragePaths.referrersIndexVersion(), V2 + "_berth/referrers-index-version");
     golden.put(StoragePaths.gcLease(7), V2 + "_berth/gc/lease/00000000000000000007");
+    golden.put(StoragePaths.healthProbe("p1"), V2 + "_berth/health/p1");
     golden.put(StoragePaths.gcSweeping(D), V2 + "_berth/gc/sweeping/"
         + "sha256-2782fed4cc943d5dd9cc658f352982d2cd0979bcb86e0669ccd8a1f71957646b");
     golden.put(StoragePaths.proxyTag(N, T), REPO + "_berth/proxy/tags/v1.0");

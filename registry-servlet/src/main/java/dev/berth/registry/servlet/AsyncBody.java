@@ -61,8 +61,7 @@ final class AsyncBody implements ReadListener {
       ex.run(then);
       return;
     }
-    AsyncContext async = ex.request.startAsync(ex.request, ex.response);
-    async.setTimeout(0);
+    AsyncContext async = ex.startAsync();
     ServletInputStream in;
     try {
       in = ex.request.getInputStream();
@@ -83,6 +82,7 @@ final class AsyncBody implements ReadListener {
           return;
         }
         received += n;
+        ex.bytesIn += n;
         sink.accept(buffer, 0, n);
         checkRate();
       }

@@ -58,6 +58,8 @@ public class BerthServlet extends HttpServlet {
   private transient UploadHandlers uploads;
   private transient ListingHandlers listings;
   private transient ReferrersHandlers referrers;
+  private transient RequestObserver observer = RequestObserver.NONE;
+  private transient HealthCheck health;
   /** Set when {@link #init()} built the registry from init params: then the servlet owns it. */
   private transient Maintenance maintenance;
 
@@ -84,8 +86,22 @@ public class BerthServlet extends HttpServlet {
     setUp(registry, access, options);
   }
 
+  /**
+   * @param access the access seam every request passes
+   * @param options how the servlet speaks HTTP (URLs, trusted proxies, minimum body rate)
+   * @param observer told of every request (metrics, the access log)
+   * @param health what {@code /readyz} answers from
+   */
+  public BerthServlet(Registry registry, AccessController access, HttpOptions options,
+      RequestObserver observer, HealthCheck health) {
+    setUp(registry, access, options);
+    this.observer = observer;
+    this.health = health;
+  }
+
   private void setUp(Registry registry, AccessController access, HttpOptions options) {
     this.registry = registry;
+    this.health = HealthCheck.of(() -> registry);
     this.access = access;
     this.options = options;
     this.failures = new Failures();
@@ -120,6 +136,8 @@ public class BerthServlet extends HttpServlet {
     }
     Registry built = settings.buildRegistry();
     setUp(built, AccessController.ALLOW_ALL, settings.httpOptions());
+    health = HealthCheck.of(() -> built, settings.bool("health.storage.enabled"),
+        settings.duration("health.storage.interval"), settings.integer("health.storage.threshold"));
     maintenance = Maintenance.start(built, settings,
         line -> System.getLogger(BerthServlet.class.getName())
             .log(Level.INFO, "berth: " + line));
@@ -169,12 +187,22 @@ public class BerthServlet extends HttpServlet {
       throws IOException {
     commonHeaders(response);
     String method = request.getMethod();
-    Route.Match match = null;
-    Exchange ex = null;
+    String path = Exchange.rawPath(request);
+    Route.Match match = Route.match(path);
+    boolean healthPath = path.equals("/livez") || path.equals("/readyz");
+    Observation seen = observer == RequestObserver.NONE ? null : Observation.begin(observer,
+        healthPath ? Route.HEALTH : match == null ? Route.UNKNOWN : match.route().handlerName(),
+        request, ClientAddress.of(request, options.trustedProxies()));
+    Exchange ex = new Exchange(request, response, match, options, failures);
+    ex.observation = seen;
+    if (seen != null) {
+      seen.exchange(ex);
+    }
     try {
-      String path = Exchange.rawPath(request);
-      match = Route.match(path);
-      ex = new Exchange(request, response, match, options, failures);
+      if (healthPath && READ_METHODS.contains(method)) {
+        health(ex, path);
+        return;
+      }
       if (match == null) {
         throw new RegistryException(ErrorCode.ROUTE_UNKNOWN, "no route for " + method + " " + path);
       }
@@ -190,15 +218,30 @@ public class BerthServlet extends HttpServlet {
       }
       dispatch(match.route(), method, ex);
     } catch (Throwable t) {
-      if (ex == null) {
-        ex = new Exchange(request, response, match, options, failures);
-      }
       try {
         ex.fail(t);
       } catch (Failures.CutConnection cut) {
         throw new IOException("answer cut off: " + cut.getCause(), cut.getCause());
       }
+    } finally {
+      if (seen != null) {
+        seen.serviceReturned();
+      }
     }
+  }
+
+  /**
+   * {@code /livez}: the process serves; {@code /readyz}: the storage is reachable and writable
+   * ({@link HealthCheck}), 503 with the reason while not. Outside the {@code /v2/} API, so no
+   * repository can be named so; the management port answers the same.
+   */
+  private void health(Exchange ex, String path) throws IOException {
+    if (path.equals("/livez")) {
+      ex.sendJson(200, "{\"status\":\"live\"}");
+      return;
+    }
+    HealthCheck.Status status = health.status();
+    ex.sendJson(status.ready() ? 200 : 503, status.json());
   }
 
   /**

@@ -65,6 +65,7 @@ final class BlobHandlers {
               + " bytes early (truncated storage?)");
         }
         out.write(buffer, 0, n);
+        ex.bytesOut += n;
         remaining -= n;
       }
     }

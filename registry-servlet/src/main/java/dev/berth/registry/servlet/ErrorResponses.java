@@ -17,7 +17,8 @@ final class ErrorResponses {
 
   private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
-  static void write(HttpServletResponse response, RegistryException e, boolean head)
+  /** @return the body bytes written (none for HEAD) */
+  static int write(HttpServletResponse response, RegistryException e, boolean head)
       throws IOException {
     JsonArray errors = new JsonArray();
     for (RegistryException.Error error : e.errors()) {
@@ -35,10 +36,12 @@ final class ErrorResponses {
     response.setStatus(e.httpStatus());
     response.setContentType("application/json");
     response.setContentLength(bytes.length);
-    if (!head) {
-      try (OutputStream out = response.getOutputStream()) {
-        out.write(bytes);
-      }
+    if (head) {
+      return 0;
     }
+    try (OutputStream out = response.getOutputStream()) {
+      out.write(bytes);
+    }
+    return bytes.length;
   }
 }

@@ -37,6 +37,11 @@ final class Exchange {
   boolean closeConnection;
   /** What the access seam let this request do, for the handlers' later questions. */
   Permit permit = Permit.ALL;
+  /** Body bytes read from the client and written to it, for metrics and the access log. */
+  volatile long bytesIn;
+  volatile long bytesOut;
+  /** The request's way to the {@link RequestObserver}; null when nothing observes. */
+  Observation observation;
 
   Exchange(HttpServletRequest request, HttpServletResponse response, Route.Match match,
       HttpOptions options, Failures failures) {
@@ -64,6 +69,20 @@ final class Exchange {
     String uri = request.getRequestURI();
     String prefix = prefix(request);
     return uri.startsWith(prefix) ? uri.substring(prefix.length()) : uri;
+  }
+
+  /**
+   * Starts the asynchronous context (no timeout: {@link AsyncBody} enforces its own rate), so that
+   * the request's end is observed when the context completes.
+   */
+  jakarta.servlet.AsyncContext startAsync() {
+    jakarta.servlet.AsyncContext async = request.startAsync(request, response);
+    async.setTimeout(0);
+    if (observation != null) {
+      observation.async();
+      async.addListener(observation);
+    }
+    return async;
   }
 
   /** The repository named in the path. @throws RegistryException NAME_INVALID */
@@ -227,6 +246,7 @@ final class Exchange {
     if (!isHead()) {
       try (OutputStream out = response.getOutputStream()) {
         out.write(body);
+        bytesOut += body.length;
       }
     }
   }

@@ -62,11 +62,11 @@ final class Failures {
     }
     if (ex.closeConnection) {
       headers.put("Connection", "close");
-      write(ex.request, ex.response, e, ex.isHead(), headers);
+      write(ex, e, headers);
     } else if (!ex.bodyStarted && ex.hasBody() && !ex.request.isAsyncStarted()) {
       drainThenWrite(ex, e, headers);
     } else {
-      write(ex.request, ex.response, e, ex.isHead(), headers);
+      write(ex, e, headers);
     }
   }
 
@@ -120,11 +120,10 @@ final class Failures {
     long declared = ex.contentLength();
     if (declared < 0 || declared > DRAIN_LIMIT) {
       headers.put("Connection", "close");
-      write(ex.request, ex.response, e, ex.isHead(), headers);
+      write(ex, e, headers);
       return;
     }
-    AsyncContext async = ex.request.startAsync(ex.request, ex.response);
-    async.setTimeout(0);
+    AsyncContext async = ex.startAsync();
     try {
       ServletInputStream in = ex.request.getInputStream();
       in.setReadListener(new ReadListener() {
@@ -133,8 +132,9 @@ final class Failures {
 
         @Override
         public void onDataAvailable() throws IOException {
-          while (!done && in.isReady() && in.read(buffer) >= 0) {
-            // Dropped.
+          int n;
+          while (!done && in.isReady() && (n = in.read(buffer)) >= 0) {
+            ex.bytesIn += n; // dropped
           }
         }
 
@@ -157,7 +157,7 @@ final class Failures {
             headers.put("Connection", "close");
           }
           try {
-            write(ex.request, ex.response, e, ex.isHead(), headers);
+            write(ex, e, headers);
           } finally {
             async.complete();
           }
@@ -165,14 +165,15 @@ final class Failures {
       });
     } catch (IOException | IllegalStateException io) {
       headers.put("Connection", "close");
-      write(ex.request, ex.response, e, ex.isHead(), headers);
+      write(ex, e, headers);
       async.complete();
     }
   }
 
   /** Replaces whatever a handler began with the error envelope and the given headers. */
-  static void write(HttpServletRequest request, HttpServletResponse response, RegistryException e,
-      boolean head, Map<String, String> headers) {
+  private static void write(Exchange ex, RegistryException e, Map<String, String> headers) {
+    HttpServletRequest request = ex.request;
+    HttpServletResponse response = ex.response;
     if (response.isCommitted()) {
       return;
     }
@@ -180,7 +181,7 @@ final class Failures {
     BerthServlet.commonHeaders(response);
     headers.forEach(response::setHeader);
     try {
-      ErrorResponses.write(response, e, head);
+      ex.bytesOut += ErrorResponses.write(response, e, ex.isHead());
     } catch (IOException clientGone) {
       Log.LOG.log(Level.DEBUG, () -> request.getMethod() + " " + request.getRequestURI()
           + ": the client went away before the error was sent");

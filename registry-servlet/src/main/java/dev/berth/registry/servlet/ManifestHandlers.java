@@ -44,6 +44,7 @@ final class ManifestHandlers {
     if (!ex.isHead()) {
       try (OutputStream out = ex.response.getOutputStream()) {
         manifest.writeTo(out);
+        ex.bytesOut += manifest.size();
       }
     }
   }

@@ -49,12 +49,32 @@ public enum Route {
   /** {@code /oras/artifacts/v1/<name>/manifests/<digest>}. */
   ORAS_MANIFEST("^/oras/artifacts/v1/(?<name>.+)/manifests/(?<digest>[^/]+)$", "GET", "HEAD");
 
+  /** The route name of {@code /livez} and {@code /readyz}, which no enum value stands for. */
+  public static final String HEALTH = "health";
+  /** The route name of a path no route takes. */
+  public static final String UNKNOWN = "unknown";
+
   private final Pattern pattern;
   private final Set<String> methods;
 
   Route(String pattern, String... methods) {
     this.pattern = Pattern.compile(pattern);
     this.methods = Set.of(methods);
+  }
+
+  /**
+   * The route's name for metrics and the access log: distribution's handler names where it has
+   * one ({@code base}, {@code catalog}, {@code tags}, {@code manifest}, {@code blob},
+   * {@code blob_upload} for starting an upload, {@code blob_upload_chunk} for a session), else
+   * the constant's name in lower case ({@code referrers}, {@code oras_manifest}). Never a path,
+   * so a label made of it has a bounded number of values.
+   */
+  public String handlerName() {
+    return switch (this) {
+      case UPLOADS -> "blob_upload";
+      case UPLOAD -> "blob_upload_chunk";
+      default -> name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   /** Whether the route takes {@code method}. */

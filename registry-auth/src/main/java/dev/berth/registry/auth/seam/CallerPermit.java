@@ -28,6 +28,11 @@ final class CallerPermit implements Permit {
   }
 
   @Override
+  public java.util.Optional<String> user() {
+    return who.name();
+  }
+
+  @Override
   public boolean allows(Access access) {
     try {
       return controller.decide(who, access) == AuthAccessController.Verdict.ALLOW;

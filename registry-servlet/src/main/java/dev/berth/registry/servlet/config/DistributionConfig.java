@@ -70,6 +70,8 @@ public final class DistributionConfig {
     walk.assign("deletes.enabled", "false", file + " (distribution's default)");
     walk.assign("uploads.maxAge", "168h", file + " (distribution's default)");
     walk.assign("uploads.purgeInterval", "24h", file + " (distribution's default)");
+    // registry:2 serves no metrics unless asked (http.debug.prometheus.enabled).
+    walk.assign("http.debug.prometheus.enabled", "false", file + " (distribution's default)");
     walk.node("", tree);
     storageDriver(tree, walk, file);
     return walk.result();

@@ -2,6 +2,7 @@ package dev.berth.registry.servlet.config;
 
 import static dev.berth.registry.servlet.config.SettingKey.of;
 import static dev.berth.registry.servlet.config.SettingKey.pending;
+import static dev.berth.registry.servlet.config.ValueType.ADDRESS;
 import static dev.berth.registry.servlet.config.ValueType.BOOLEAN;
 import static dev.berth.registry.servlet.config.ValueType.DIRECTORY;
 import static dev.berth.registry.servlet.config.ValueType.DURATION;
@@ -90,8 +91,25 @@ final class SettingTable {
           "never collect what was written within this period"),
       of("gc.deleteUntagged", "--gc-delete-untagged", "false", BOOLEAN, S,
           "collect untagged manifests that nothing references"),
+      of("http.debug.address", "--debug-address", "", ADDRESS, L,
+          "the management port (distribution's debug server), host:port or :port: /livez,"
+              + " /readyz, PUT /readonly and the metrics; none when empty"),
+      of("http.debug.prometheus.enabled", "--metrics", "true", BOOLEAN, L,
+          "serve Prometheus metrics on the management port"),
+      of("http.debug.prometheus.path", "--metrics-path", "/metrics", PREFIX, L,
+          "path of the metrics on the management port"),
+      of("health.storage.enabled", "--health-storage", "true", BOOLEAN, S,
+          "/readyz probes the storage (write, read, delete under _berth/health/); else always"
+              + " ready"),
+      of("health.storage.interval", "--health-storage-interval", "1s", DURATION, S,
+          "how long a storage probe's result is kept, so probes cost one round trip per"
+              + " interval"),
+      of("health.storage.threshold", "--health-storage-threshold", "1", INTEGER, S,
+          "failed probes in a row before /readyz answers 503").atLeast(1),
       of("log.level", "--log-level", "info", LEVEL, L,
-          "error, warn, info or debug (Jetty's own messages one level quieter)"));
+          "error, warn, info or debug (Jetty's own messages one level quieter)"),
+      of("log.accessLog.enabled", "--access-log", "true", BOOLEAN, L,
+          "one JSON line per request on standard output (logger berth.access)"));
 
   /**
    * Keys of features that land later, accepted and named at start. Serving with one set is refused
@@ -106,11 +124,6 @@ final class SettingTable {
       pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
           false),
       pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)", false),
-      pending("http.debug.*", "the management port (health, metrics)", false),
-      pending("health.*", "health checks", false),
-      pending("log.accessLog.*", "the access log", false),
-      pending("log.formatter", "the access log", false),
-      pending("log.fields.*", "the access log", false),
       pending("notifications.*", "webhook notifications", false),
       pending("storage.s3.*", "S3 storage in the launcher (registry-s3 is a library for now)",
           true));

@@ -256,10 +256,15 @@ public final class Settings {
 
   /** A registry on the configured storage, built (so recovered) and ready to serve. */
   public Registry buildRegistry() {
+    return buildRegistry(dev.berth.registry.metrics.RegistryMetrics.NONE);
+  }
+
+  /** The same, reporting its work to {@code metrics}. */
+  public Registry buildRegistry(dev.berth.registry.metrics.RegistryMetrics metrics) {
     boolean purging = !duration("uploads.purgeInterval").isZero()
         && !bool("uploads.purgeDryRun");
     Registry.Builder builder = Registry.builder().options(registryOptions())
-        .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging);
+        .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging).metrics(metrics);
     String storage = get("storage.path");
     if (storage.equals("memory")) {
       builder.inMemory();

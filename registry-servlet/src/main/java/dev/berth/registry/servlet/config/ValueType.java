@@ -22,6 +22,8 @@ public enum ValueType {
   LIST("A,B"),
   /** An IP address or host name to listen on; empty for every interface. */
   HOST("ADDRESS"),
+  /** {@code host:port}, {@code :port} (every interface) or {@code [::1]:port}; or empty. */
+  ADDRESS("HOST:PORT"),
   /** An {@code http(s)://host[:port]} URL without a path, or empty. */
   URL("URL"),
   /** A URL path the registry is served under ({@code /registry}), or empty. */
@@ -62,6 +64,9 @@ public enum ValueType {
       case DURATION -> durationProblem(v, min);
       case HOST -> v.isEmpty() || v.matches("[A-Za-z0-9.:%_-]+|\\[[0-9A-Fa-f:.%a-z]+\\]") ? null
           : "not an IP address or host name";
+      case ADDRESS -> v.isEmpty() || v.matches("(\\[[0-9A-Fa-f:.%a-z]+\\]|[A-Za-z0-9.%_-]*):\\d{1,5}")
+          && Integer.parseInt(v.substring(v.lastIndexOf(':') + 1)) <= 65535 ? null
+          : "not host:port, :port or [address]:port";
       case URL -> v.isEmpty() || isHttpUrl(v) ? null
           : "not an http:// or https:// URL of a host (and port) without a path";
       case PREFIX -> v.isEmpty() || v.matches("(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+/?") ? null
