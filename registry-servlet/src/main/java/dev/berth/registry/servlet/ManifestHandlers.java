@@ -67,26 +67,42 @@ final class ManifestHandlers {
   }
 
   /**
-   * PUT: the body is collected as it arrives (at most the size limit: 413 beyond it, at once), then
-   * verified and stored.
+   * How much of a manifest body over the limit is read (and dropped) before the 413 is sent. A
+   * client that sends its whole body before reading the answer (most HTTP clients) sees a reset
+   * connection instead of the 413 when the server answers and closes while it still sends; up to
+   * this much is therefore read first. Beyond it the body is cut off and the connection closed.
+   */
+  static final long DRAIN_BEFORE_REFUSAL = 16L << 20;
+
+  /**
+   * PUT: the body is collected as it arrives, then verified and stored. Over the size limit it is
+   * 413, after the rest of the body (up to {@link #DRAIN_BEFORE_REFUSAL}) was read and dropped.
    */
   void put(Exchange ex) {
     RepositoryName repository = ex.repository();
     Reference reference = Reference.parse(ex.path("ref"));
     int limit = registry.options().maxManifestBytes();
     long declared = ex.contentLength();
-    if (declared > limit) {
-      throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is " + declared
-          + " bytes, over the limit of " + limit);
+    if (declared > DRAIN_BEFORE_REFUSAL) {
+      throw tooLarge("manifest is " + declared + " bytes, over the limit of " + limit);
     }
-    ByteArrayOutputStream body = new ByteArrayOutputStream(declared > 0 ? (int) declared : 4096);
+    ByteArrayOutputStream body = new ByteArrayOutputStream(
+        declared > 0 && declared <= limit ? (int) declared : 4096);
+    long[] dropped = {0};
     ex.receive((bytes, offset, length) -> {
-      if (body.size() + length > limit) {
-        throw new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, "manifest is over the limit of "
-            + limit + " bytes");
+      if (dropped[0] > 0 || body.size() + length > limit) {
+        dropped[0] += length;
+        if (body.size() + dropped[0] > DRAIN_BEFORE_REFUSAL) {
+          throw tooLarge("manifest is over the limit of " + limit + " bytes");
+        }
+        return;
       }
       body.write(bytes, offset, length);
     }, ErrorCode.MANIFEST_TOO_SLOW, ErrorCode.MANIFEST_INVALID, () -> { }, () -> {
+      if (dropped[0] > 0) {
+        throw tooLarge("manifest is " + (body.size() + dropped[0]) + " bytes, over the limit of "
+            + limit);
+      }
       if (declared >= 0 && body.size() != declared) {
         throw new RegistryException(ErrorCode.MANIFEST_INVALID, "the manifest body has "
             + body.size() + " bytes but Content-Length said " + declared);
@@ -100,6 +116,10 @@ final class ManifestHandlers {
       result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
       ex.sendEmpty(201);
     });
+  }
+
+  private static RegistryException tooLarge(String message) {
+    return new RegistryException(ErrorCode.MANIFEST_TOO_LARGE, message);
   }
 
   /**
