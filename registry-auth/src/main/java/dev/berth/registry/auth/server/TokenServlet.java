@@ -35,6 +35,8 @@ public final class TokenServlet extends HttpServlet {
 
   /** A form larger than this is refused: a refresh token and a few scopes fit many times. */
   static final int MAX_FORM_BYTES = 64 * 1024;
+  /** How much of a form over the limit is read and dropped before the 413; the rest is cut off. */
+  private static final long DRAIN_BEFORE_REFUSAL = 1L << 20;
 
   private final transient TokenEndpoint endpoint;
 
@@ -73,17 +75,20 @@ public final class TokenServlet extends HttpServlet {
           "the token form must be application/x-www-form-urlencoded"));
       return;
     }
-    if (request.getContentLengthLong() > MAX_FORM_BYTES) {
-      write(response, endpointError(413, "form larger than " + MAX_FORM_BYTES + " bytes"));
-      return;
-    }
     byte[] body;
     try (InputStream in = request.getInputStream()) {
-      body = in.readNBytes(MAX_FORM_BYTES + 1);
-    }
-    if (body.length > MAX_FORM_BYTES) {
-      write(response, endpointError(413, "form larger than " + MAX_FORM_BYTES + " bytes"));
-      return;
+      body = request.getContentLengthLong() > MAX_FORM_BYTES ? null
+          : in.readNBytes(MAX_FORM_BYTES + 1);
+      if (body == null || body.length > MAX_FORM_BYTES) {
+        // Read the rest first (up to a bound): a client still sending when the server answers
+        // and closes sees a reset connection instead of the 413.
+        long left = DRAIN_BEFORE_REFUSAL;
+        while (left > 0 && in.read() >= 0) {
+          left -= 1 + in.skip(Math.min(left, 64 * 1024));
+        }
+        write(response, endpointError(413, "form larger than " + MAX_FORM_BYTES + " bytes"));
+        return;
+      }
     }
     Map<String, List<String>> form = parse(new String(body, StandardCharsets.UTF_8));
     answer(response, () -> endpoint.post(form));
