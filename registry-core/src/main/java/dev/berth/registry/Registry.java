@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
@@ -39,17 +38,12 @@ public final class Registry implements AutoCloseable {
   private final boolean ownsStorage;
   private final RegistryOptions options;
   private final ReferrersIndex referrersIndex;
-  private final Clock clock;
-  private final WriteFence fence;
-  private final SweepIntents intents;
-  private final Repositories repositories;
   private final DefaultBlobStore blobs;
   private final DefaultUploadService uploads;
   private final DefaultManifestService manifests;
   private final DefaultTagStore tags;
   private final RepositoryCatalog catalog;
-  private final PendingChanges pending;
-  private final Recovery recovery;
+  private final Upkeep upkeep;
   private final DigestThreads digesters;
   private final StartReport startReport;
   /** The pull-through cache, or null (docs/design/proxy.md). */
@@ -61,16 +55,16 @@ public final class Registry implements AutoCloseable {
     this.storage = Objects.requireNonNull(b.storage, "storage");
     this.ownsStorage = b.storageFactory != null;
     this.options = b.options;
-    this.clock = b.clock;
+    Clock clock = b.clock;
     this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
         : storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
         : new StorageReferrersIndex(storage, b.referrersCacheBytes);
-    this.fence = new WriteFence(clock);
-    this.intents = new SweepIntents(storage, clock);
+    WriteFence fence = new WriteFence(clock);
+    SweepIntents intents = new SweepIntents(storage, clock);
     this.digesters = new DigestThreads();
     BlobKeeper keeper = new BlobKeeper(storage, fence, intents);
-    this.repositories = new Repositories(storage);
-    this.pending = new PendingChanges(storage);
+    Repositories repositories = new Repositories(storage);
+    PendingChanges pending = new PendingChanges(storage);
     this.catalog = new RepositoryCatalog(storage);
     this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), keeper,
         clock);
@@ -80,26 +74,13 @@ public final class Registry implements AutoCloseable {
         pending, repositories, options, b.manifestCacheBytes);
     this.proxy = b.upstream == null ? null : ProxyCache.wire(b.upstream, b.cachePolicy, storage,
         clock, keeper, blobs, manifests, tags, referrersIndex, catalog, options.maxPageSize());
-    this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
+    Recovery recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
+    this.upkeep = new Upkeep(storage, referrersIndex, catalog, manifests, uploads, pending,
+        recovery, fence, intents, clock, options);
     this.readOnly = b.readOnly;
-    this.startReport = b.recoverOnStart ? recover(b.purgeUploadsOnStart && !b.readOnly)
+    this.startReport = b.recoverOnStart
+        ? upkeep.recover(b.purgeUploadsOnStart && !b.readOnly)
         : StartReport.NOTHING;
-  }
-
-  /**
-   * What a start does over existing data, before the registry serves: finishes the changes a crash
-   * left half done, builds the referrers index when it is not built over this storage yet (data
-   * written by registry:2, or an index kept in memory), and removes expired upload sessions
-   * (unless {@code purge} is off: read-only, or purging disabled).
-   */
-  private StartReport recover(boolean purge) {
-    int finished = recovery.finishPending();
-    ReindexReport reindexed = null;
-    if (!referrersIndex.persistent() || !Reindexer.isMarked(storage)
-        || storage.lostUnflushedWrites()) {
-      reindexed = reindex();
-    }
-    return new StartReport(finished, Optional.ofNullable(reindexed), purge ? purgeUploads() : 0);
   }
 
   /** What the registry found and did when it was built over its storage. */
@@ -164,7 +145,7 @@ public final class Registry implements AutoCloseable {
    * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
    */
   public ReindexReport reindex() {
-    return new Reindexer(storage, referrersIndex, catalog, manifests, recovery, clock).run();
+    return upkeep.reindex();
   }
 
   /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
@@ -181,8 +162,7 @@ public final class Registry implements AutoCloseable {
    *     over while this one ran
    */
   public GcReport collectGarbage(GcOptions gcOptions) {
-    return new GarbageCollector(storage, referrersIndex, catalog, manifests, uploads, pending,
-        fence, intents, clock, options).run(gcOptions);
+    return upkeep.collectGarbage(gcOptions);
   }
 
   /**
@@ -201,15 +181,7 @@ public final class Registry implements AutoCloseable {
    * @return how many were (or would be) deleted
    */
   public int purgeUploads(boolean dryRun) {
-    java.time.Instant cutoff = clock.instant().minus(options.uploadMaxAge());
-    int[] purged = {0};
-    catalog.forEachFolder(name -> purged[0] += uploads.purgeExpired(name, cutoff, id -> { },
-        dryRun));
-    if (!dryRun) {
-      // Multipart uploads of killed processes (S3): nothing else would ever remove them.
-      storage.discardAbandonedWrites(cutoff);
-    }
-    return purged[0];
+    return upkeep.purgeUploads(dryRun);
   }
 
   /**
@@ -276,8 +248,8 @@ public final class Registry implements AutoCloseable {
     private ReferrersIndex referrersIndex;
     private RegistryOptions options = RegistryOptions.defaults();
     private Clock clock = Clock.systemUTC();
-    private long manifestCacheBytes = heapShare(8, 64);
-    private long tagCacheBytes = heapShare(16, 32);
+    private long manifestCacheBytes = Upkeep.heapShare(8, 64);
+    private long tagCacheBytes = Upkeep.heapShare(16, 32);
     private long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
     private boolean recoverOnStart = true;
     private Upstream upstream;
@@ -400,12 +372,6 @@ public final class Registry implements AutoCloseable {
     public Builder purgeUploadsOnStart(boolean purge) {
       this.purgeUploadsOnStart = purge;
       return this;
-    }
-
-    /** {@code 1/divisor} of the maximum heap, between 2 MiB and {@code maxMiB}. */
-    private static long heapShare(int divisor, long maxMiB) {
-      long share = Runtime.getRuntime().maxMemory() / divisor;
-      return Math.max(2L << 20, Math.min(maxMiB << 20, share));
     }
 
     /**
