@@ -16,8 +16,9 @@ import java.util.SplittableRandom;
  * The {@code proxy} group: an image pulled through Berth's pull-through cache
  * ({@code --proxy-remote-url}) and through registry:2's proxy mode ({@code proxy.remoteurl}), both
  * in front of the same upstream registry:2 on loopback. Each round starts both caches on empty
- * storage (A B A B), pulls the image once cold (every blob fetched from the upstream while it is
- * stored), then again warm (served from the cache); then, Berth only, the referrers of the proxied
+ * storage (A B A B), pulls another image through each (a fresh JVM's first pull is class loading
+ * and JIT; it is kept as a note), then the image once cold (every blob fetched from the upstream
+ * while it is stored), then again warm (served from the cache); then, Berth only, the referrers of the proxied
  * image (registry:2 has no referrers API), whose list comes from the upstream's fallback tag.
  *
  * <p>The pull is what a client does: the manifest by tag, then the config and each layer, one
