@@ -6,6 +6,7 @@ import dev.berth.registry.Registry;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.StartReport;
 import dev.berth.registry.metrics.RegistryMetrics;
+import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
 import java.io.IOException;
@@ -43,6 +44,7 @@ final class ServeCommand {
     // start-time recovery.
     BerthServer.prepare();
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
+    ProxyOptions proxy = ProxySettings.read(settings, problems);
     KeyStore keyStore = StartChecks.tls(settings, problems);
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
@@ -68,7 +70,11 @@ final class ServeCommand {
     }
     Registry registry;
     try {
-      registry = settings.buildRegistry(metrics == null ? RegistryMetrics.NONE : metrics);
+      RegistryMetrics reported = metrics == null ? RegistryMetrics.NONE : metrics;
+      registry = settings.buildRegistry(b -> {
+        b.metrics(reported);
+        return proxy == null ? b : proxy.applyTo(b);
+      });
     } catch (RuntimeException e) {
       bound.close();
       throw e;
@@ -94,6 +100,13 @@ final class ServeCommand {
     }
     // Before the announcement, which a supervisor may answer with a SIGTERM at once.
     CountDownLatch termination = Signals.termination();
+    if (proxy != null) {
+      // UpstreamOptions' text never holds a password.
+      out.println("berth: pull-through cache of " + proxy.upstreams().stream()
+          .map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+          + (proxy.acceptPushes() ? "; every push accepted" : ""));
+      out.flush();
+    }
     announce(settings, server, registry);
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stop = () -> {

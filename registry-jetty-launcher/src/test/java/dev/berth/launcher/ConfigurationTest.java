@@ -158,11 +158,8 @@ class ConfigurationTest {
         "storage.s3.region = 'us-east-1' (from " + s3 + ": storage.s3.region): not supported"
             + " yet: S3 storage in the launcher (registry-s3 is a library for now)"),
         problems(load(Map.of(), s3.toString())));
-    Path gcs = file("gcs.yml", "version: 0.1", "storage: {gcs: {bucket: b}}",
-        "proxy: {remoteurl: https://registry-1.docker.io}");
-    assertEquals(List.of("proxy (from " + gcs + ": proxy): a pull-through cache (proxy) is not"
-        + " supported: Berth serves what is pushed to it",
-        "storage.gcs (from " + gcs + ": storage.gcs): storage driver 'gcs' is not supported:"
+    Path gcs = file("gcs.yml", "version: 0.1", "storage: {gcs: {bucket: b}}");
+    assertEquals(List.of("storage.gcs (from " + gcs + ": storage.gcs): storage driver 'gcs' is not supported:"
             + " Berth stores on a filesystem, in memory, or (soon) S3"),
         problems(load(Map.of(), gcs.toString())));
     Path none = file("none.yml", "version: 0.1", "http: {addr: ':5000'}");

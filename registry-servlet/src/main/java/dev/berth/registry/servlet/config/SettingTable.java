@@ -11,8 +11,12 @@ import static dev.berth.registry.servlet.config.ValueType.HOST;
 import static dev.berth.registry.servlet.config.ValueType.INTEGER;
 import static dev.berth.registry.servlet.config.ValueType.LEVEL;
 import static dev.berth.registry.servlet.config.ValueType.LIST;
+import static dev.berth.registry.servlet.config.ValueType.OBJECTS;
 import static dev.berth.registry.servlet.config.ValueType.PORT;
 import static dev.berth.registry.servlet.config.ValueType.PREFIX;
+import static dev.berth.registry.servlet.config.ValueType.SECRET;
+import static dev.berth.registry.servlet.config.ValueType.SIZE;
+import static dev.berth.registry.servlet.config.ValueType.TEXT;
 import static dev.berth.registry.servlet.config.ValueType.URL;
 
 import java.util.List;
@@ -106,6 +110,26 @@ final class SettingTable {
               + " interval"),
       of("health.storage.threshold", "--health-storage-threshold", "1", INTEGER, S,
           "failed probes in a row before /readyz answers 503").atLeast(1),
+      of("proxy.remoteUrl", "--proxy-remote-url", "", URL, L,
+          "serve every repository as a pull-through cache of this registry (registry:2's"
+              + " proxy.remoteurl); none when empty"),
+      of("proxy.username", "--proxy-username", "", TEXT, L,
+          "user name for proxy.remoteUrl (Basic, or its token flow); anonymous when empty"),
+      of("proxy.password", "--proxy-password", "", SECRET, L,
+          "password for proxy.remoteUrl; never printed"),
+      of("proxy.ttl", "--proxy-ttl", "24h", DURATION, L,
+          "how long a cached tag or referrers list of proxy.remoteUrl is served before it is"
+              + " checked upstream again"),
+      of("proxy.upstreams", "--proxy-upstreams", "", OBJECTS, L,
+          "instead of proxy.remoteUrl: upstreams, a list of {url, prefix, username, password,"
+              + " ca, ttl} (JSON on the command line); see docs/proxy.md"),
+      of("proxy.acceptPushes", "--proxy-accept-pushes", "false", BOOLEAN, L,
+          "let proxied repositories take every push, not only manifests with a subject"),
+      of("proxy.maxAge", "--proxy-max-age", "0s", DURATION, L,
+          "evict cached tags not pulled for this long (before each gc.interval run); 0s never"),
+      of("proxy.maxBytes", "--proxy-max-bytes", "0", SIZE, L,
+          "evict least recently pulled cached tags above this size (e.g. 50GiB); 0 never")
+          .atLeast(0),
       of("log.level", "--log-level", "info", LEVEL, L,
           "error, warn, info or debug (Jetty's own messages one level quieter)"),
       of("log.accessLog.enabled", "--access-log", "true", BOOLEAN, L,
