@@ -6,6 +6,8 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.StartReport;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
+import dev.berth.registry.servlet.config.StorageProviders;
+import dev.berth.registry.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
@@ -45,6 +47,16 @@ final class ServeCommand {
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
     }
+    // The bucket answers, the credentials are accepted and the store's conditional writes are
+    // probed before the bind: a wrong bucket or key is a configuration problem (exit 2).
+    Storage storage = null;
+    if (settings.s3()) {
+      try {
+        storage = StorageProviders.open(settings);
+      } catch (StorageProviders.Failure e) {
+        return Main.problems(err, List.of(e.problem()));
+      }
+    }
     String host = settings.get("http.host").trim();
     BerthServer.Builder builder = BerthServer.builder().host(host)
         .port(settings.integer("http.port")).idleTimeout(settings.duration("http.idleTimeout"))
@@ -64,14 +76,20 @@ final class ServeCommand {
       String address = (host.isEmpty() ? "*" : host) + ":" + settings.get("http.port");
       String key = settings.source("http.port").equals(Settings.DEFAULT) ? "http.host"
           : "http.port";
+      if (storage != null) {
+        storage.close();
+      }
       return Main.problems(err, List.of(settings.problem(key, "cannot listen on " + address
           + ": " + OsReasons.of(e))));
     }
     Registry registry;
     try {
-      registry = settings.buildRegistry();
+      registry = settings.buildRegistry(storage);
     } catch (RuntimeException e) {
       bound.close();
+      if (storage != null) {
+        storage.close();
+      }
       throw e;
     }
     reportStart(registry.startReport());
@@ -130,8 +148,10 @@ final class ServeCommand {
 
   /** The address really bound, the storage, and every setting not at its default. */
   private void announce(Settings settings, BerthServer server, Registry registry) {
-    String storage = settings.get("storage.path");
-    out.println("berth: storage: " + (storage.equals("memory") ? "memory (in the heap, gone at"
+    String storage = settings.s3() ? registry.storage().toString()
+        : settings.get("storage.path");
+    out.println("berth: storage: " + (settings.s3() ? storage
+        : storage.equals("memory") ? "memory (in the heap, gone at"
         + " exit)" : Path.of(storage).toAbsolutePath().normalize() + " (filesystem, fsync "
         + (settings.bool("storage.fsync") ? "on" : "off") + ")"));
     List<String> changed = settings.changed(Command.SERVE::applies);

@@ -123,7 +123,8 @@ public final class Settings {
     for (SettingKey k : KEYS) {
       String v = values.get(k.name());
       if (applies.test(k) && !v.equals(k.defaultValue())) {
-        changed.add(k.name() + "=" + v + " (" + source(k.name()) + ")");
+        changed.add(k.name() + "=" + (k.type() == ValueType.SECRET ? "***" : v) + " ("
+            + source(k.name()) + ")");
       }
     }
     return changed;
@@ -152,6 +153,10 @@ public final class Settings {
   /** A problem with a key's current value. */
   public Problem problem(String key, String reason) {
     String value = values.containsKey(key) ? values.get(key) : pendingValues.get(key);
+    if (value != null && !value.isEmpty() && key(key).map(k -> k.type() == ValueType.SECRET)
+        .orElse(false)) {
+      value = "***";
+    }
     return new Problem(key, value, source(key), reason);
   }
 
@@ -170,6 +175,16 @@ public final class Settings {
         problems.add(problem("http.trustedProxies", e.getMessage()
             .replace("http.trustedProxies: ", "")));
       }
+    }
+    if (applies.test(key("storage.s3.checksums").orElseThrow())
+        && !get("storage.s3.checksums").trim().matches("(?i)when_?required|when_?supported")) {
+      problems.add(problem("storage.s3.checksums", "expected whenRequired or whenSupported"));
+    }
+    if (applies.test(key("storage.s3.accessKey").orElseThrow())
+        && get("storage.s3.accessKey").isBlank() != get("storage.s3.secretKey").isBlank()) {
+      problems.add(problem(get("storage.s3.accessKey").isBlank() ? "storage.s3.accessKey"
+          : "storage.s3.secretKey", "storage.s3.accessKey and storage.s3.secretKey go together"
+          + " (or neither, for the AWS SDK's default credentials chain)"));
     }
     if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
       problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
@@ -256,15 +271,30 @@ public final class Settings {
 
   /** A registry on the configured storage, built (so recovered) and ready to serve. */
   public Registry buildRegistry() {
+    return buildRegistry(s3() ? StorageProviders.open(this) : null);
+  }
+
+  /** Whether the storage is S3 ({@code storage.s3.bucket} set) rather than storage.path. */
+  public boolean s3() {
+    return !get("storage.s3.bucket").isBlank();
+  }
+
+  /**
+   * A registry on {@code storage} (opened by {@link StorageProviders#open} during the start's
+   * checks), or on storage.path when it is null.
+   */
+  public Registry buildRegistry(dev.berth.registry.storage.Storage storage) {
     boolean purging = !duration("uploads.purgeInterval").isZero()
         && !bool("uploads.purgeDryRun");
     Registry.Builder builder = Registry.builder().options(registryOptions())
         .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging);
-    String storage = get("storage.path");
-    if (storage.equals("memory")) {
+    String path = get("storage.path");
+    if (storage != null) {
+      builder.storage(storage);
+    } else if (path.equals("memory")) {
       builder.inMemory();
     } else {
-      builder.filesystem(Path.of(storage), bool("storage.fsync"));
+      builder.filesystem(Path.of(path), bool("storage.fsync"));
     }
     return builder.build();
   }

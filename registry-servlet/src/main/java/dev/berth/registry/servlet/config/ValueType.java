@@ -32,6 +32,8 @@ public enum ValueType {
   FILE("FILE"),
   /** A directory's path (or a word that stands for a storage, such as {@code memory}). */
   DIRECTORY("DIR"),
+  /** Text that is never printed (a secret key): messages show {@code ***}. */
+  SECRET("SECRET"),
   /** Anything: the raw value of a setting Berth accepts but does not use yet. */
   ANY("VALUE");
 
@@ -68,7 +70,7 @@ public enum ValueType {
           : "not a URL path such as /registry";
       case LEVEL -> LEVELS.contains(v.toLowerCase(Locale.ROOT)) ? null
           : "not a log level (" + String.join(", ", LEVELS) + ")";
-      case TEXT, LIST, FILE, DIRECTORY, ANY -> null;
+      case TEXT, LIST, FILE, DIRECTORY, SECRET, ANY -> null;
     });
   }
 
