@@ -9,6 +9,8 @@ import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
+import dev.berth.registry.servlet.config.StorageProviders;
+import dev.berth.registry.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
@@ -49,6 +51,16 @@ final class ServeCommand {
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
     }
+    // The bucket answers, the credentials are accepted and the store's conditional writes are
+    // probed before the bind: a wrong bucket or key is a configuration problem (exit 2).
+    Storage storage = null;
+    if (settings.s3()) {
+      try {
+        storage = StorageProviders.open(settings);
+      } catch (StorageProviders.Failure e) {
+        return Main.problems(err, List.of(e.problem()));
+      }
+    }
     String host = settings.get("http.host").trim();
     BerthServer.Builder builder = BerthServer.builder().host(host)
         .port(settings.integer("http.port")).idleTimeout(settings.duration("http.idleTimeout"))
@@ -66,17 +78,23 @@ final class ServeCommand {
     try {
       bound = builder.bind();
     } catch (IOException e) {
+      if (storage != null) {
+        storage.close();
+      }
       return Main.problems(err, List.of(Operations.bindProblem(settings, e)));
     }
     Registry registry;
     try {
       RegistryMetrics reported = metrics == null ? RegistryMetrics.NONE : metrics;
-      registry = settings.buildRegistry(b -> {
+      registry = settings.buildRegistry(storage, b -> {
         b.metrics(reported);
         return proxy == null ? b : proxy.applyTo(b);
       });
     } catch (RuntimeException e) {
       bound.close();
+      if (storage != null) {
+        storage.close();
+      }
       throw e;
     }
     if (metrics != null) {
@@ -145,8 +163,10 @@ final class ServeCommand {
 
   /** The address really bound, the storage, and every setting not at its default. */
   private void announce(Settings settings, BerthServer server, Registry registry) {
-    String storage = settings.get("storage.path");
-    out.println("berth: storage: " + (storage.equals("memory") ? "memory (in the heap, gone at"
+    String storage = settings.s3() ? registry.storage().toString()
+        : settings.get("storage.path");
+    out.println("berth: storage: " + (settings.s3() ? storage
+        : storage.equals("memory") ? "memory (in the heap, gone at"
         + " exit)" : Path.of(storage).toAbsolutePath().normalize() + " (filesystem, fsync "
         + (settings.bool("storage.fsync") ? "on" : "off") + ")"));
     List<String> changed = settings.changed(Command.SERVE::applies);

@@ -60,7 +60,7 @@ final class DistributionRules {
       entry("storage.cache", DistributionRules::ignored),
       entry("storage.redirect", DistributionRules::ignored),
       entry("storage.tag", DistributionRules::ignored),
-      entry("storage.s3", pendingTree("storage.s3")),
+      entry("storage.s3", DistributionS3::apply),
       entry("http.addr", DistributionRules::address),
       entry("http.net", (p, v, w) -> {
         if (!String.valueOf(v).matches("tcp[46]?|")) {

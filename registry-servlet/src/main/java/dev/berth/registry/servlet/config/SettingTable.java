@@ -68,6 +68,32 @@ final class SettingTable {
           "registry:2-layout directory, or 'memory' for a heap registry"),
       of("storage.fsync", "--storage-fsync", "true", BOOLEAN, S,
           "flush every acknowledged write to the disk (survives power loss)"),
+      of("storage.s3.bucket", "--s3-bucket", "", TEXT, S,
+          "store in this S3 bucket (which must exist) instead of storage.path; needs registry-s3"
+              + " on the class path (berth.jar has it)"),
+      of("storage.s3.endpoint", "--s3-endpoint", "", URL, S,
+          "the S3 store's URL (http://127.0.0.1:7480 for a Ceph gateway); AWS S3 when empty"),
+      of("storage.s3.region", "--s3-region", "us-east-1", TEXT, S,
+          "the signing region; stores other than AWS accept us-east-1"),
+      of("storage.s3.rootPrefix", "--s3-root-prefix", "", TEXT, S,
+          "key prefix everything goes under (registry:2's rootdirectory); the whole bucket when"
+              + " empty"),
+      of("storage.s3.accessKey", "--s3-access-key", "", TEXT, S,
+          "access key id; with secretKey, or neither for the AWS SDK's default credentials chain"
+              + " (environment, profile, instance role)"),
+      of("storage.s3.secretKey", "--s3-secret-key", "", SECRET, S,
+          "secret access key (never printed; prefer BERTH_STORAGE_S3_SECRET_KEY to the flag)"),
+      of("storage.s3.pathStyle", "--s3-path-style", "true", BOOLEAN, S,
+          "http://host/bucket/key rather than http://bucket.host/key"),
+      of("storage.s3.partSize", "--s3-part-size", "16777216", INTEGER, S,
+          "bytes per multipart part, buffered per open upload (5 MiB to 1 GiB)")
+          .atLeast(5L * 1024 * 1024),
+      of("storage.s3.checksums", "--s3-checksums", "whenRequired", TEXT, S,
+          "whenRequired or whenSupported: when the client adds and checks CRC checksums (many"
+              + " S3-compatible stores refuse them on every write)"),
+      of("storage.s3.conditionalWrites", "--s3-conditional-writes", "true", BOOLEAN, S,
+          "create with If-None-Match: * where the store supports it (probed at start); false:"
+              + " never"),
       of("storage.readOnly", "--read-only", "false", BOOLEAN, S,
           "serve reads only: writes get 405, GC and upload purging pause (distribution's"
               + " maintenance read-only mode)"),
@@ -148,7 +174,5 @@ final class SettingTable {
       pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
           false),
       pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)", false),
-      pending("notifications.*", "webhook notifications", false),
-      pending("storage.s3.*", "S3 storage in the launcher (registry-s3 is a library for now)",
-          true));
+      pending("notifications.*", "webhook notifications", false));
 }

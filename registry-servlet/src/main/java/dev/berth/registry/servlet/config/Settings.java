@@ -190,6 +190,16 @@ public final class Settings {
             .replace("http.trustedProxies: ", "")));
       }
     }
+    if (applies.test(key("storage.s3.checksums").orElseThrow())
+        && !get("storage.s3.checksums").trim().matches("(?i)when_?required|when_?supported")) {
+      problems.add(problem("storage.s3.checksums", "expected whenRequired or whenSupported"));
+    }
+    if (applies.test(key("storage.s3.accessKey").orElseThrow())
+        && get("storage.s3.accessKey").isBlank() != get("storage.s3.secretKey").isBlank()) {
+      problems.add(problem(get("storage.s3.accessKey").isBlank() ? "storage.s3.accessKey"
+          : "storage.s3.secretKey", "storage.s3.accessKey and storage.s3.secretKey go together"
+          + " (or neither, for the AWS SDK's default credentials chain)"));
+    }
     if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
       problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
     }
@@ -310,23 +320,32 @@ public final class Settings {
 
   /** A registry on the configured storage, built (so recovered) and ready to serve. */
   public Registry buildRegistry() {
-    return buildRegistry(UnaryOperator.identity());
+    return buildRegistry(s3() ? StorageProviders.open(this) : null, UnaryOperator.identity());
+  }
+
+  /** Whether the storage is S3 ({@code storage.s3.bucket} set) rather than storage.path. */
+  public boolean s3() {
+    return !get("storage.s3.bucket").isBlank();
   }
 
   /**
-   * The same, with what the host adds to the builder before it builds (the launcher's metrics and
-   * pull-through cache, which this module does not know).
+   * A registry on {@code storage} (opened by {@link StorageProviders#open} during the start's
+   * checks), or on storage.path when it is null; with what the host adds to the builder before it
+   * builds (the launcher's metrics and pull-through cache, which this module does not know).
    */
-  public Registry buildRegistry(UnaryOperator<Registry.Builder> host) {
+  public Registry buildRegistry(dev.berth.registry.storage.Storage storage,
+      UnaryOperator<Registry.Builder> host) {
     boolean purging = !duration("uploads.purgeInterval").isZero()
         && !bool("uploads.purgeDryRun");
     Registry.Builder builder = Registry.builder().options(registryOptions())
         .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging);
-    String storage = get("storage.path");
-    if (storage.equals("memory")) {
+    String path = get("storage.path");
+    if (storage != null) {
+      builder.storage(storage);
+    } else if (path.equals("memory")) {
       builder.inMemory();
     } else {
-      builder.filesystem(Path.of(storage), bool("storage.fsync"));
+      builder.filesystem(Path.of(path), bool("storage.fsync"));
     }
     return host.apply(builder).build();
   }

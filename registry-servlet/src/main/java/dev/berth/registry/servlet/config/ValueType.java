@@ -34,7 +34,10 @@ public enum ValueType {
   FILE("FILE"),
   /** A directory's path (or a word that stands for a storage, such as {@code memory}). */
   DIRECTORY("DIR"),
-  /** Text never shown: the start-up summary and problems print {@code ***} instead. */
+  /**
+   * Text never shown (a password, a secret key): the start-up summary and problems print
+   * {@code ***} instead.
+   */
   SECRET("SECRET"),
   /** A number of bytes, whole, or with {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB}. */
   SIZE("BYTES"),
