@@ -82,7 +82,8 @@ final class ProxySettings {
       return null;
     }
     try {
-      ProxyOptions options = new ProxyOptions(upstreams, CachePolicy.DEFAULT).withAcceptPushes(settings.bool("proxy.acceptPushes"))
+      ProxyOptions options = new ProxyOptions(upstreams, CachePolicy.DEFAULT)
+          .withAcceptPushes(settings.bool("proxy.acceptPushes"))
           .withMaxBytes(settings.bytes("proxy.maxBytes"));
       Duration age = settings.duration("proxy.maxAge");
       return age.isZero() ? options : options.withMaxAge(age);
