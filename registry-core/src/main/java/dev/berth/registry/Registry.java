@@ -7,7 +7,6 @@ import dev.berth.registry.metrics.MeasuredStorage;
 import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
-import dev.berth.registry.referrers.InMemoryReferrersIndex;
 import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.referrers.ReferrersPage;
 import dev.berth.registry.referrers.StorageReferrersIndex;
@@ -22,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -37,27 +35,11 @@ import java.util.function.Predicate;
 public final class Registry implements AutoCloseable {
 
   private final Storage storage;
-  private final Storage served;
-  private final RegistryMetrics metrics;
   /** Whether the builder made the storage (then closing the registry closes it). */
   private final boolean ownsStorage;
   private final RegistryOptions options;
-  private final ReferrersIndex referrersIndex;
-  private final Clock clock;
-  private final WriteFence fence;
-  private final SweepIntents intents;
-  private final DefaultBlobStore blobs;
-  private final DefaultUploadService uploads;
-  private final UploadService uploadsApi;
-  private final DefaultManifestService manifests;
-  private final DefaultTagStore tags;
-  private final RepositoryCatalog catalog;
-  private final PendingChanges pending;
-  private final Recovery recovery;
-  private final DigestThreads digesters;
+  private final Services services;
   private final StartReport startReport;
-  /** The pull-through cache, or null (docs/design/proxy.md). */
-  private final ProxyCache proxy;
   /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
   private volatile boolean readOnly;
 
@@ -65,49 +47,11 @@ public final class Registry implements AutoCloseable {
     this.storage = Objects.requireNonNull(b.storage, "storage");
     this.ownsStorage = b.storageFactory != null;
     this.options = b.options;
-    this.clock = b.clock;
-    this.metrics = b.metrics;
-    Storage storage = MeasuredStorage.of(this.storage, metrics);
-    this.served = storage;
-    this.referrersIndex = b.referrersIndex != null ? b.referrersIndex
-        : this.storage instanceof InMemoryStorage ? new InMemoryReferrersIndex()
-        : new StorageReferrersIndex(storage, b.referrersCacheBytes, metrics);
-    this.fence = new WriteFence(clock);
-    this.intents = new SweepIntents(storage, clock);
-    this.digesters = new DigestThreads();
-    BlobKeeper keeper = new BlobKeeper(storage, fence, intents);
-    Repositories repositories = new Repositories(storage);
-    this.pending = new PendingChanges(storage);
-    this.catalog = new RepositoryCatalog(storage);
-    this.blobs = new DefaultBlobStore(storage, repositories, options.deletesEnabled(), keeper,
-        clock);
-    this.uploads = new DefaultUploadService(storage, fence, keeper, clock, digesters, catalog);
-    this.uploadsApi = MeasuredUploads.of(uploads, metrics);
-    this.tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
-    this.manifests = new DefaultManifestService(storage, tags, fence, keeper, referrersIndex,
-        pending, repositories, options, b.manifestCacheBytes);
-    this.proxy = b.upstream == null ? null : ProxyCache.wire(b.upstream, b.cachePolicy, storage,
-        clock, keeper, blobs, manifests, tags, referrersIndex, catalog, options.maxPageSize());
-    this.recovery = new Recovery(storage, pending, tags, manifests, referrersIndex);
+    this.services = Services.wire(storage, b);
     this.readOnly = b.readOnly;
-    this.startReport = b.recoverOnStart ? recover(b.purgeUploadsOnStart && !b.readOnly)
+    this.startReport = b.recoverOnStart
+        ? services.upkeep().recover(b.purgeUploadsOnStart && !b.readOnly)
         : StartReport.NOTHING;
-  }
-
-  /**
-   * What a start does over existing data, before the registry serves: finishes the changes a crash
-   * left half done, builds the referrers index when it is not built over this storage yet (data
-   * written by registry:2, or an index kept in memory), and removes expired upload sessions
-   * (unless {@code purge} is off: read-only, or purging disabled).
-   */
-  private StartReport recover(boolean purge) {
-    int finished = recovery.finishPending();
-    ReindexReport reindexed = null;
-    if (!referrersIndex.persistent() || !Reindexer.isMarked(served)
-        || served.lostUnflushedWrites()) {
-      reindexed = reindex();
-    }
-    return new StartReport(finished, Optional.ofNullable(reindexed), purge ? purgeUploads() : 0);
   }
 
   /** What the registry found and did when it was built over its storage. */
@@ -120,24 +64,24 @@ public final class Registry implements AutoCloseable {
   }
 
   public BlobStore blobs() {
-    return blobs;
+    return services.blobs();
   }
 
   public UploadService uploads() {
-    return uploadsApi;
+    return services.measuredUploads();
   }
 
   public ManifestService manifests() {
-    return manifests;
+    return services.manifests();
   }
 
   public TagStore tags() {
-    return tags;
+    return services.tags();
   }
 
   /** Repositories in lexical order, strictly after {@code last} (null for the start). */
   public Page catalog(String last, int limit) {
-    return catalog.list(last, limit);
+    return services.catalog().list(last, limit);
   }
 
   /**
@@ -147,7 +91,7 @@ public final class Registry implements AutoCloseable {
    * one follows.
    */
   public Page catalog(String last, int limit, Predicate<RepositoryName> visible) {
-    return catalog.list(last, limit, visible);
+    return services.catalog().list(last, limit, visible);
   }
 
   /**
@@ -161,10 +105,10 @@ public final class Registry implements AutoCloseable {
   public ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
       Digest after, int limit) {
     int n = Math.max(1, Math.min(limit, options.maxPageSize()));
-    if (proxy != null && proxy.covers(repository)) {
-      return proxy.referrers.list(repository, subject, artifactType, after, n);
+    if (services.proxy() != null && services.proxy().covers(repository)) {
+      return services.proxy().referrers.list(repository, subject, artifactType, after, n);
     }
-    return referrersIndex.list(repository, subject, artifactType, after, n);
+    return services.referrersIndex().list(repository, subject, artifactType, after, n);
   }
 
   /**
@@ -172,12 +116,12 @@ public final class Registry implements AutoCloseable {
    * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
    */
   public ReindexReport reindex() {
-    return new Reindexer(served, referrersIndex, catalog, manifests, recovery, clock).run();
+    return services.upkeep().reindex();
   }
 
   /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
   public boolean referrersIndexBuilt() {
-    return Reindexer.isMarked(served);
+    return Reindexer.isMarked(services.served());
   }
 
   /**
@@ -189,8 +133,7 @@ public final class Registry implements AutoCloseable {
    *     over while this one ran
    */
   public GcReport collectGarbage(GcOptions gcOptions) {
-    return new GarbageCollector(served, referrersIndex, catalog, manifests, uploads, pending,
-        fence, intents, clock, options).run(gcOptions, metrics);
+    return services.upkeep().collectGarbage(gcOptions);
   }
 
   /**
@@ -209,7 +152,7 @@ public final class Registry implements AutoCloseable {
    * @return how many were (or would be) deleted
    */
   public int purgeUploads(boolean dryRun) {
-    return uploads.purgeAll(catalog, clock.instant().minus(options.uploadMaxAge()), dryRun);
+    return services.upkeep().purgeUploads(dryRun);
   }
 
   /**
@@ -233,12 +176,12 @@ public final class Registry implements AutoCloseable {
 
   /** What the pull-through cache did so far ({@link ProxyStats#NONE} without an upstream). */
   public ProxyStats proxyStats() {
-    return proxy == null ? ProxyStats.NONE : proxy.counters.snapshot();
+    return services.proxy() == null ? ProxyStats.NONE : services.proxy().counters.snapshot();
   }
 
   /** Evicts the least recently pulled cached content its {@link CachePolicy} limits. */
   public CacheEviction evictProxyCache() {
-    return proxy == null ? CacheEviction.NONE : proxy.eviction.run();
+    return services.proxy() == null ? CacheEviction.NONE : services.proxy().eviction.run();
   }
 
   /** The storage as given; the services use {@link MeasuredStorage}'s timed view of it. */
@@ -246,9 +189,8 @@ public final class Registry implements AutoCloseable {
     return storage;
   }
 
-
   public ReferrersIndex referrersIndex() {
-    return referrersIndex;
+    return services.referrersIndex();
   }
 
   /**
@@ -257,9 +199,9 @@ public final class Registry implements AutoCloseable {
    */
   @Override
   public void close() {
-    digesters.shutdown();
-    if (proxy != null) {
-      proxy.pulls.flush();
+    services.digesters().shutdown();
+    if (services.proxy() != null) {
+      services.proxy().pulls.flush();
     }
     if (ownsStorage) {
       storage.close();
@@ -275,18 +217,18 @@ public final class Registry implements AutoCloseable {
   public static final class Builder {
     private Storage storage;
     private java.util.function.Function<Clock, Storage> storageFactory;
-    private ReferrersIndex referrersIndex;
-    private RegistryOptions options = RegistryOptions.defaults();
-    private Clock clock = Clock.systemUTC();
-    private long manifestCacheBytes = heapShare(8, 64);
-    private long tagCacheBytes = heapShare(16, 32);
-    private long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
+    ReferrersIndex referrersIndex;
+    RegistryOptions options = RegistryOptions.defaults();
+    Clock clock = Clock.systemUTC();
+    long manifestCacheBytes = Upkeep.heapShare(8, 64);
+    long tagCacheBytes = Upkeep.heapShare(16, 32);
+    long referrersCacheBytes = StorageReferrersIndex.DEFAULT_CACHE_BYTES;
     private boolean recoverOnStart = true;
-    private Upstream upstream;
-    private CachePolicy cachePolicy = CachePolicy.DEFAULT;
+    Upstream upstream;
+    CachePolicy cachePolicy = CachePolicy.DEFAULT;
     private boolean purgeUploadsOnStart = true;
     private boolean readOnly;
-    private RegistryMetrics metrics = RegistryMetrics.NONE;
+    RegistryMetrics metrics = RegistryMetrics.NONE;
 
     private Builder() {}
 
@@ -409,12 +351,6 @@ public final class Registry implements AutoCloseable {
     public Builder purgeUploadsOnStart(boolean purge) {
       this.purgeUploadsOnStart = purge;
       return this;
-    }
-
-    /** {@code 1/divisor} of the maximum heap, between 2 MiB and {@code maxMiB}. */
-    private static long heapShare(int divisor, long maxMiB) {
-      long share = Runtime.getRuntime().maxMemory() / divisor;
-      return Math.max(2L << 20, Math.min(maxMiB << 20, share));
     }
 
     /**

@@ -109,6 +109,10 @@ final class Configuration {
     if (value == null) {
       return "";
     }
+    if (value instanceof List<?> list && list.stream().anyMatch(i -> i instanceof Map<?, ?>)) {
+      // proxy.upstreams: a list of maps, kept as JSON as a flag or variable gives it.
+      return new com.google.gson.Gson().toJson(value);
+    }
     if (value instanceof List<?> list) {
       return String.join(",", list.stream().map(String::valueOf).toList());
     }

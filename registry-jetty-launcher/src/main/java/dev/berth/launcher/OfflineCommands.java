@@ -8,6 +8,7 @@ import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.servlet.config.Settings;
+import dev.berth.registry.servlet.config.StorageProviders;
 import java.io.PrintStream;
 import java.util.List;
 
@@ -49,6 +50,8 @@ final class OfflineCommands {
               out.println(verb + " upload " + repository + "/" + id);
             }
           }));
+    } catch (StorageProviders.Failure e) {
+      return Main.problems(err, List.of(e.problem()));
     }
     out.println("berth: gc: " + report.summary());
     return Main.OK;
@@ -62,6 +65,8 @@ final class OfflineCommands {
     ReindexReport report;
     try (Registry registry = settings.buildRegistry()) {
       report = registry.reindex();
+    } catch (StorageProviders.Failure e) {
+      return Main.problems(err, List.of(e.problem()));
     }
     out.println("berth: reindexed " + report.repositories() + " repositories, "
         + report.manifests() + " manifests: " + report.entries() + " referrers ("

@@ -6,8 +6,11 @@ import dev.berth.registry.Registry;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.StartReport;
 import dev.berth.registry.metrics.RegistryMetrics;
+import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.Maintenance;
 import dev.berth.registry.servlet.config.Settings;
+import dev.berth.registry.servlet.config.StorageProviders;
+import dev.berth.registry.storage.Storage;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.Inet6Address;
@@ -43,9 +46,20 @@ final class ServeCommand {
     // start-time recovery.
     BerthServer.prepare();
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
+    ProxyOptions proxy = ProxySettings.read(settings, problems);
     KeyStore keyStore = StartChecks.tls(settings, problems);
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
+    }
+    // The bucket answers, the credentials are accepted and the store's conditional writes are
+    // probed before the bind: a wrong bucket or key is a configuration problem (exit 2).
+    Storage storage = null;
+    if (settings.s3()) {
+      try {
+        storage = StorageProviders.open(settings);
+      } catch (StorageProviders.Failure e) {
+        return Main.problems(err, List.of(e.problem()));
+      }
     }
     String host = settings.get("http.host").trim();
     BerthServer.Builder builder = BerthServer.builder().host(host)
@@ -64,13 +78,23 @@ final class ServeCommand {
     try {
       bound = builder.bind();
     } catch (IOException e) {
+      if (storage != null) {
+        storage.close();
+      }
       return Main.problems(err, List.of(Operations.bindProblem(settings, e)));
     }
     Registry registry;
     try {
-      registry = settings.buildRegistry(metrics == null ? RegistryMetrics.NONE : metrics);
+      RegistryMetrics reported = metrics == null ? RegistryMetrics.NONE : metrics;
+      registry = settings.buildRegistry(storage, b -> {
+        b.metrics(reported);
+        return proxy == null ? b : proxy.applyTo(b);
+      });
     } catch (RuntimeException e) {
       bound.close();
+      if (storage != null) {
+        storage.close();
+      }
       throw e;
     }
     if (metrics != null) {
@@ -94,6 +118,13 @@ final class ServeCommand {
     }
     // Before the announcement, which a supervisor may answer with a SIGTERM at once.
     CountDownLatch termination = Signals.termination();
+    if (proxy != null) {
+      // UpstreamOptions' text never holds a password.
+      out.println("berth: pull-through cache of " + proxy.upstreams().stream()
+          .map(Object::toString).collect(java.util.stream.Collectors.joining(", "))
+          + (proxy.acceptPushes() ? "; every push accepted" : ""));
+      out.flush();
+    }
     announce(settings, server, registry);
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stop = () -> {
@@ -132,8 +163,10 @@ final class ServeCommand {
 
   /** The address really bound, the storage, and every setting not at its default. */
   private void announce(Settings settings, BerthServer server, Registry registry) {
-    String storage = settings.get("storage.path");
-    out.println("berth: storage: " + (storage.equals("memory") ? "memory (in the heap, gone at"
+    String storage = settings.s3() ? registry.storage().toString()
+        : settings.get("storage.path");
+    out.println("berth: storage: " + (settings.s3() ? storage
+        : storage.equals("memory") ? "memory (in the heap, gone at"
         + " exit)" : Path.of(storage).toAbsolutePath().normalize() + " (filesystem, fsync "
         + (settings.bool("storage.fsync") ? "on" : "off") + ")"));
     List<String> changed = settings.changed(Command.SERVE::applies);

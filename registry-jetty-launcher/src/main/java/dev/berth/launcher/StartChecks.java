@@ -22,7 +22,8 @@ final class StartChecks {
   static List<Settings.Problem> storageToServe(Settings settings) {
     List<Settings.Problem> problems = new ArrayList<>();
     String value = settings.get("storage.path");
-    if (value.equals("memory")) {
+    if (value.equals("memory") || settings.s3()) {
+      // S3 is checked by connecting to it (StorageProviders.open), after the local checks.
       return problems;
     }
     Path dir = path(settings, value, problems);
@@ -59,6 +60,9 @@ final class StartChecks {
    */
   static List<Settings.Problem> existingRegistry(Settings settings) {
     List<Settings.Problem> problems = new ArrayList<>();
+    if (settings.s3()) {
+      return new ArrayList<>();
+    }
     String value = settings.get("storage.path");
     if (value.equals("memory")) {
       problems.add(settings.problem("storage.path", "this command needs --storage DIR, a"

@@ -1,6 +1,7 @@
 package dev.berth.launcher;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.registry.servlet.config.Settings;
@@ -149,21 +150,45 @@ class ConfigurationTest {
     assertEquals(List.of(), problems(c));
   }
 
+  /** distribution's s3 driver parameters, as a registry:2 user writes them, onto storage.s3.*. */
+  @Test
+  void distributionsS3KeysAreTranslated() throws Exception {
+    Path s3 = file("s3.yml", "version: 0.1", "storage:", "  s3:", "    accesskey: AKIA1",
+        "    secretkey: s3cret", "    region: eu-west-1", "    regionendpoint: ceph.lan:7480",
+        "    secure: false", "    bucket: images", "    rootdirectory: /registry/prod/",
+        "    forcepathstyle: TRUE", "    chunksize: 10485760", "    encrypt: false");
+    Configuration c = load(Map.of(), s3.toString());
+    assertEquals(List.of(), problems(c));
+    Settings s = c.settings;
+    assertTrue(s.s3());
+    assertEquals("http://ceph.lan:7480", s.get("storage.s3.endpoint"));
+    assertEquals("AKIA1", s.get("storage.s3.accessKey"));
+    assertEquals("s3cret", s.get("storage.s3.secretKey"));
+    assertEquals("eu-west-1", s.get("storage.s3.region"));
+    assertEquals("images", s.get("storage.s3.bucket"));
+    assertEquals("/registry/prod/", s.get("storage.s3.rootPrefix"));
+    assertEquals("true", s.get("storage.s3.pathStyle"));
+    assertEquals("10485760", s.get("storage.s3.partSize"));
+    assertEquals(s3 + ": storage.s3.regionendpoint", s.source("storage.s3.endpoint"));
+    assertTrue(c.warnings.get(0).contains("storage.s3.encrypt"), c.warnings::toString);
+    assertFalse(String.join("\n", s.changed(k -> true)).contains("s3cret"));
+
+    Path secure = file("secure.yml", "version: 0.1", "storage:",
+        "  s3: {bucket: images, regionendpoint: 's3.example.com'}");
+    assertEquals("https://s3.example.com", load(Map.of(), secure.toString()).settings
+        .get("storage.s3.endpoint"));
+  }
+
   @Test
   void whatCannotBeServedIsRefused() throws Exception {
-    Path s3 = file("s3.yml", "version: 0.1", "storage:",
-        "  s3: {bucket: images, region: us-east-1}");
-    assertEquals(List.of("storage.s3.bucket = 'images' (from " + s3 + ": storage.s3.bucket):"
-        + " not supported yet: S3 storage in the launcher (registry-s3 is a library for now)",
-        "storage.s3.region = 'us-east-1' (from " + s3 + ": storage.s3.region): not supported"
-            + " yet: S3 storage in the launcher (registry-s3 is a library for now)"),
-        problems(load(Map.of(), s3.toString())));
-    Path gcs = file("gcs.yml", "version: 0.1", "storage: {gcs: {bucket: b}}",
-        "proxy: {remoteurl: https://registry-1.docker.io}");
-    assertEquals(List.of("proxy (from " + gcs + ": proxy): a pull-through cache (proxy) is not"
-        + " supported: Berth serves what is pushed to it",
-        "storage.gcs (from " + gcs + ": storage.gcs): storage driver 'gcs' is not supported:"
-            + " Berth stores on a filesystem, in memory, or (soon) S3"),
+    Path skip = file("skip.yml", "version: 0.1", "storage:",
+        "  s3: {bucket: images, skipverify: true}");
+    assertEquals(List.of("storage.s3.skipverify = 'true' (from " + skip + ":"
+        + " storage.s3.skipverify): Berth always verifies the S3 store's certificate (add its CA"
+        + " to the JVM's trust store instead)"), problems(load(Map.of(), skip.toString())));
+    Path gcs = file("gcs.yml", "version: 0.1", "storage: {gcs: {bucket: b}}");
+    assertEquals(List.of("storage.gcs (from " + gcs + ": storage.gcs): storage driver 'gcs' is"
+        + " not supported: Berth stores on a filesystem, in memory, or S3"),
         problems(load(Map.of(), gcs.toString())));
     Path none = file("none.yml", "version: 0.1", "http: {addr: ':5000'}");
     assertTrue(problems(load(Map.of(), none.toString())).get(0).startsWith("storage (from "

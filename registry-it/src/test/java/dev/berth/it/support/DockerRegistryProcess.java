@@ -57,19 +57,40 @@ public final class DockerRegistryProcess implements AutoCloseable {
    * @param tlsCertificate a PEM certificate (chain) to serve https with, or null for http
    * @param tlsKey its PEM private key
    */
-  public record Options(boolean accessLog, Path htpasswd, Path tlsCertificate, Path tlsKey) {
-    public static final Options DEFAULT = new Options(false, null, null, null);
+  public record Options(boolean accessLog, Path htpasswd, Path tlsCertificate, Path tlsKey,
+      java.util.List<String> s3) {
+    public static final Options DEFAULT = new Options(false, null, null, null, null);
 
     public Options withAccessLog() {
-      return new Options(true, htpasswd, tlsCertificate, tlsKey);
+      return new Options(true, htpasswd, tlsCertificate, tlsKey, s3);
     }
 
     public Options withHtpasswd(Path file) {
-      return new Options(accessLog, file, tlsCertificate, tlsKey);
+      return new Options(accessLog, file, tlsCertificate, tlsKey, s3);
     }
 
     public Options withTls(Path certificate, Path key) {
-      return new Options(accessLog, htpasswd, certificate, key);
+      return new Options(accessLog, htpasswd, certificate, key, s3);
+    }
+
+    /**
+     * Its {@code s3} driver on {@code ceph} under {@code rootdirectory: /prefix} instead of the
+     * filesystem root (which then stays unused).
+     */
+    public Options withS3(CephRgw ceph, String prefix) {
+      return new Options(accessLog, htpasswd, tlsCertificate, tlsKey, java.util.List.of(
+          "  s3:",
+          "    accesskey: " + ceph.accessKey(),
+          "    secretkey: " + ceph.secretKey(),
+          "    region: " + ceph.region(),
+          "    regionendpoint: " + ceph.endpoint(),
+          "    bucket: " + ceph.bucket(),
+          "    rootdirectory: /" + prefix,
+          "    forcepathstyle: true",
+          "    secure: " + ceph.endpoint().startsWith("https:"),
+          // Blob GETs served, not redirected to presigned URLs (the test compares bodies).
+          "  redirect:",
+          "    disable: true"));
     }
   }
 
@@ -89,8 +110,11 @@ public final class DockerRegistryProcess implements AutoCloseable {
     for (int attempt = 1; attempt <= 3; attempt++) {
       int port = freePort();
       Path config = writeConfig(root, workDir, port, options);
-      Process p = new ProcessBuilder(PROGRAM, "serve", config.toString())
-          .redirectErrorStream(true).start();
+      ProcessBuilder builder = new ProcessBuilder(PROGRAM, "serve", config.toString())
+          .redirectErrorStream(true);
+      // registry:2's s3 driver fails when AWS_CA_BUNDLE names a file it cannot use.
+      builder.environment().remove("AWS_CA_BUNDLE");
+      Process p = builder.start();
       StringBuffer out = new StringBuffer();
       Thread reader = new Thread(() -> {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -135,9 +159,14 @@ public final class DockerRegistryProcess implements AutoCloseable {
         "  level: info",
         "  accesslog:",
         "    disabled: " + !options.accessLog(),
-        "storage:",
-        "  filesystem:",
-        "    rootdirectory: " + root.toAbsolutePath(),
+        "storage:"));
+    if (options.s3() != null) {
+      lines.addAll(options.s3());
+    } else {
+      lines.addAll(java.util.List.of("  filesystem:",
+          "    rootdirectory: " + root.toAbsolutePath()));
+    }
+    lines.addAll(java.util.List.of(
         "  delete:",
         "    enabled: true",
         "http:",

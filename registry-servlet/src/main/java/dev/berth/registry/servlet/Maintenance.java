@@ -1,6 +1,7 @@
 package dev.berth.registry.servlet;
 
 import dev.berth.registry.Registry;
+import dev.berth.registry.gc.CollectionInProgressException;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.upstream.CacheEviction;
 import dev.berth.registry.servlet.config.Settings;
@@ -16,7 +17,8 @@ import java.util.function.Consumer;
  * daemon thread. The launcher and a servlet
  * container that builds its registry from init params run the same schedule. Both pause while the
  * registry is read-only ({@link Registry#readOnly()}), as distribution's maintenance mode expects
- * an operator's own garbage collection to run meanwhile.
+ * an operator's own garbage collection to run meanwhile. A turn that finds the GC lease held (by
+ * another instance over the same bucket) is skipped and reported as such, not as a failure.
  */
 public final class Maintenance implements AutoCloseable {
 
@@ -61,7 +63,14 @@ public final class Maintenance implements AutoCloseable {
       if (evicted.tagsEvicted() > 0) {
         report.accept("proxy: " + evicted.summary());
       }
-      report.accept("gc: " + registry.collectGarbage(gc).summary());
+      try {
+        report.accept("gc: " + registry.collectGarbage(gc).summary());
+      } catch (CollectionInProgressException e) {
+        // Another instance over the same storage (or an operator's `berth gc`) holds the lease:
+        // the storage is being collected, which is what this turn wanted. Not a failure.
+        report.accept("gc: skipped, another collection holds the lease (" + e.holder()
+            + ", until " + e.until() + ")");
+      }
     });
     return new Maintenance(executor);
   }

@@ -169,7 +169,7 @@ public final class DistributionConfig {
       case "s3" -> { }
       default -> walk.problems.add(new Settings.Problem("storage." + driver, null, source,
           "storage driver '" + driver + "' is not supported: Berth stores on a filesystem, in"
-              + " memory, or (soon) S3"));
+              + " memory, or S3"));
     }
   }
 

@@ -60,7 +60,7 @@ final class DistributionRules {
       entry("storage.cache", DistributionRules::ignored),
       entry("storage.redirect", DistributionRules::ignored),
       entry("storage.tag", DistributionRules::ignored),
-      entry("storage.s3", pendingTree("storage.s3")),
+      entry("storage.s3", DistributionS3::apply),
       entry("http.addr", DistributionRules::address),
       entry("http.net", (p, v, w) -> {
         if (!String.valueOf(v).matches("tcp[46]?|")) {
@@ -90,8 +90,10 @@ final class DistributionRules {
       entry("health.storagedriver.enabled", to("health.storage.enabled", Kind.BOOLEAN)),
       entry("health.storagedriver.interval", to("health.storage.interval", Kind.DURATION)),
       entry("health.storagedriver.threshold", to("health.storage.threshold", Kind.TEXT)),
-      entry("proxy", (p, v, w) -> w.problem(p, null,
-          "a pull-through cache (proxy) is not supported: Berth serves what is pushed to it")),
+      entry("proxy.remoteurl", to("proxy.remoteUrl", Kind.URL)),
+      entry("proxy.username", to("proxy.username", Kind.TEXT)),
+      entry("proxy.password", to("proxy.password", Kind.TEXT)),
+      entry("proxy.ttl", to("proxy.ttl", Kind.DURATION)),
       entry("redis", DistributionRules::ignored),
       entry("reporting", DistributionRules::ignored),
       entry("middleware", DistributionRules::ignored),

@@ -11,8 +11,12 @@ import static dev.berth.registry.servlet.config.ValueType.HOST;
 import static dev.berth.registry.servlet.config.ValueType.INTEGER;
 import static dev.berth.registry.servlet.config.ValueType.LEVEL;
 import static dev.berth.registry.servlet.config.ValueType.LIST;
+import static dev.berth.registry.servlet.config.ValueType.OBJECTS;
 import static dev.berth.registry.servlet.config.ValueType.PORT;
 import static dev.berth.registry.servlet.config.ValueType.PREFIX;
+import static dev.berth.registry.servlet.config.ValueType.SECRET;
+import static dev.berth.registry.servlet.config.ValueType.SIZE;
+import static dev.berth.registry.servlet.config.ValueType.TEXT;
 import static dev.berth.registry.servlet.config.ValueType.URL;
 
 import java.util.List;
@@ -64,6 +68,32 @@ final class SettingTable {
           "registry:2-layout directory, or 'memory' for a heap registry"),
       of("storage.fsync", "--storage-fsync", "true", BOOLEAN, S,
           "flush every acknowledged write to the disk (survives power loss)"),
+      of("storage.s3.bucket", "--s3-bucket", "", TEXT, S,
+          "store in this S3 bucket (which must exist) instead of storage.path; needs registry-s3"
+              + " on the class path (berth.jar has it)"),
+      of("storage.s3.endpoint", "--s3-endpoint", "", URL, S,
+          "the S3 store's URL (http://127.0.0.1:7480 for a Ceph gateway); AWS S3 when empty"),
+      of("storage.s3.region", "--s3-region", "us-east-1", TEXT, S,
+          "the signing region; stores other than AWS accept us-east-1"),
+      of("storage.s3.rootPrefix", "--s3-root-prefix", "", TEXT, S,
+          "key prefix everything goes under (registry:2's rootdirectory); the whole bucket when"
+              + " empty"),
+      of("storage.s3.accessKey", "--s3-access-key", "", TEXT, S,
+          "access key id; with secretKey, or neither for the AWS SDK's default credentials chain"
+              + " (environment, profile, instance role)"),
+      of("storage.s3.secretKey", "--s3-secret-key", "", SECRET, S,
+          "secret access key (never printed; prefer BERTH_STORAGE_S3_SECRET_KEY to the flag)"),
+      of("storage.s3.pathStyle", "--s3-path-style", "true", BOOLEAN, S,
+          "http://host/bucket/key rather than http://bucket.host/key"),
+      of("storage.s3.partSize", "--s3-part-size", "16777216", INTEGER, S,
+          "bytes per multipart part, buffered per open upload (5 MiB to 1 GiB)")
+          .atLeast(5L * 1024 * 1024),
+      of("storage.s3.checksums", "--s3-checksums", "whenRequired", TEXT, S,
+          "whenRequired or whenSupported: when the client adds and checks CRC checksums (many"
+              + " S3-compatible stores refuse them on every write)"),
+      of("storage.s3.conditionalWrites", "--s3-conditional-writes", "true", BOOLEAN, S,
+          "create with If-None-Match: * where the store supports it (probed at start); false:"
+              + " never"),
       of("storage.readOnly", "--read-only", "false", BOOLEAN, S,
           "serve reads only: writes get 405, GC and upload purging pause (distribution's"
               + " maintenance read-only mode)"),
@@ -106,6 +136,26 @@ final class SettingTable {
               + " interval"),
       of("health.storage.threshold", "--health-storage-threshold", "1", INTEGER, S,
           "failed probes in a row before /readyz answers 503").atLeast(1),
+      of("proxy.remoteUrl", "--proxy-remote-url", "", URL, L,
+          "serve every repository as a pull-through cache of this registry (registry:2's"
+              + " proxy.remoteurl); none when empty"),
+      of("proxy.username", "--proxy-username", "", TEXT, L,
+          "user name for proxy.remoteUrl (Basic, or its token flow); anonymous when empty"),
+      of("proxy.password", "--proxy-password", "", SECRET, L,
+          "password for proxy.remoteUrl; never printed"),
+      of("proxy.ttl", "--proxy-ttl", "24h", DURATION, L,
+          "how long a cached tag or referrers list of proxy.remoteUrl is served before it is"
+              + " checked upstream again"),
+      of("proxy.upstreams", "--proxy-upstreams", "", OBJECTS, L,
+          "instead of proxy.remoteUrl: upstreams, a list of {url, prefix, username, password,"
+              + " ca, ttl} (JSON on the command line); see docs/proxy.md"),
+      of("proxy.acceptPushes", "--proxy-accept-pushes", "false", BOOLEAN, L,
+          "let proxied repositories take every push, not only manifests with a subject"),
+      of("proxy.maxAge", "--proxy-max-age", "0s", DURATION, L,
+          "evict cached tags not pulled for this long (before each gc.interval run); 0s never"),
+      of("proxy.maxBytes", "--proxy-max-bytes", "0", SIZE, L,
+          "evict least recently pulled cached tags above this size (e.g. 50GiB); 0 never")
+          .atLeast(0),
       of("log.level", "--log-level", "info", LEVEL, L,
           "error, warn, info or debug (Jetty's own messages one level quieter)"),
       of("log.accessLog.enabled", "--access-log", "true", BOOLEAN, L,
@@ -124,7 +174,5 @@ final class SettingTable {
       pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
           false),
       pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)", false),
-      pending("notifications.*", "webhook notifications", false),
-      pending("storage.s3.*", "S3 storage in the launcher (registry-s3 is a library for now)",
-          true));
+      pending("notifications.*", "webhook notifications", false));
 }

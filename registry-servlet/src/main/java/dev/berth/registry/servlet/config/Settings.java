@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -123,10 +124,27 @@ public final class Settings {
     for (SettingKey k : KEYS) {
       String v = values.get(k.name());
       if (applies.test(k) && !v.equals(k.defaultValue())) {
-        changed.add(k.name() + "=" + v + " (" + source(k.name()) + ")");
+        changed.add(k.name() + "=" + shown(k, v) + " (" + source(k.name()) + ")");
       }
     }
     return changed;
+  }
+
+  /**
+   * A value as the start-up summary and problems show it: a {@link ValueType#SECRET} as
+   * {@code ***}, the {@code password} members of {@link ValueType#OBJECTS} likewise.
+   */
+  static String shown(SettingKey key, String value) {
+    if (value == null || value.isEmpty()) {
+      return value;
+    }
+    if (key.type() == ValueType.SECRET) {
+      return "***";
+    }
+    if (key.type() == ValueType.OBJECTS) {
+      return value.replaceAll("(\"password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", "$1\"***\"");
+    }
+    return value;
   }
 
   /** Every problem of the values of the keys that {@code applies} to, one per key. */
@@ -152,7 +170,8 @@ public final class Settings {
   /** A problem with a key's current value. */
   public Problem problem(String key, String reason) {
     String value = values.containsKey(key) ? values.get(key) : pendingValues.get(key);
-    return new Problem(key, value, source(key), reason);
+    Optional<SettingKey> k = key(key);
+    return new Problem(key, k.isPresent() ? shown(k.get(), value) : value, source(key), reason);
   }
 
   /** What the types alone cannot tell: pairs of keys, and values only a parser can judge. */
@@ -170,6 +189,16 @@ public final class Settings {
         problems.add(problem("http.trustedProxies", e.getMessage()
             .replace("http.trustedProxies: ", "")));
       }
+    }
+    if (applies.test(key("storage.s3.checksums").orElseThrow())
+        && !get("storage.s3.checksums").trim().matches("(?i)when_?required|when_?supported")) {
+      problems.add(problem("storage.s3.checksums", "expected whenRequired or whenSupported"));
+    }
+    if (applies.test(key("storage.s3.accessKey").orElseThrow())
+        && get("storage.s3.accessKey").isBlank() != get("storage.s3.secretKey").isBlank()) {
+      problems.add(problem(get("storage.s3.accessKey").isBlank() ? "storage.s3.accessKey"
+          : "storage.s3.secretKey", "storage.s3.accessKey and storage.s3.secretKey go together"
+          + " (or neither, for the AWS SDK's default credentials chain)"));
     }
     if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
       problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
@@ -194,6 +223,41 @@ public final class Settings {
 
   public Duration duration(String key) {
     return parseDuration(get(key), key);
+  }
+
+  /** A {@link ValueType#SIZE} in bytes. */
+  public long bytes(String key) {
+    try {
+      return parseSize(get(key));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(key + ": " + e.getMessage());
+    }
+  }
+
+  private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(|KiB|MiB|GiB|TiB)");
+
+  /** {@code 1048576}, {@code 512MiB}, {@code 50GiB}: bytes, in powers of 1024. */
+  public static long parseSize(String text) {
+    Matcher m = SIZE.matcher(text.trim());
+    if (!m.matches()) {
+      throw new IllegalArgumentException("not a size (bytes, or e.g. 512MiB, 50GiB)");
+    }
+    int shift = switch (m.group(2)) {
+      case "KiB" -> 10;
+      case "MiB" -> 20;
+      case "GiB" -> 30;
+      case "TiB" -> 40;
+      default -> 0;
+    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      if (n > Long.MAX_VALUE >> shift) {
+        throw new IllegalArgumentException("too large");
+      }
+      return n << shift;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("too large");
+    }
   }
 
   /** A comma-separated list, empty entries dropped. */
@@ -256,22 +320,34 @@ public final class Settings {
 
   /** A registry on the configured storage, built (so recovered) and ready to serve. */
   public Registry buildRegistry() {
-    return buildRegistry(dev.berth.registry.metrics.RegistryMetrics.NONE);
+    return buildRegistry(s3() ? StorageProviders.open(this) : null, UnaryOperator.identity());
   }
 
-  /** The same, reporting its work to {@code metrics}. */
-  public Registry buildRegistry(dev.berth.registry.metrics.RegistryMetrics metrics) {
+  /** Whether the storage is S3 ({@code storage.s3.bucket} set) rather than storage.path. */
+  public boolean s3() {
+    return !get("storage.s3.bucket").isBlank();
+  }
+
+  /**
+   * A registry on {@code storage} (opened by {@link StorageProviders#open} during the start's
+   * checks), or on storage.path when it is null; with what the host adds to the builder before it
+   * builds (the launcher's metrics and pull-through cache, which this module does not know).
+   */
+  public Registry buildRegistry(dev.berth.registry.storage.Storage storage,
+      UnaryOperator<Registry.Builder> host) {
     boolean purging = !duration("uploads.purgeInterval").isZero()
         && !bool("uploads.purgeDryRun");
     Registry.Builder builder = Registry.builder().options(registryOptions())
-        .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging).metrics(metrics);
-    String storage = get("storage.path");
-    if (storage.equals("memory")) {
+        .readOnly(bool("storage.readOnly")).purgeUploadsOnStart(purging);
+    String path = get("storage.path");
+    if (storage != null) {
+      builder.storage(storage);
+    } else if (path.equals("memory")) {
       builder.inMemory();
     } else {
-      builder.filesystem(Path.of(storage), bool("storage.fsync"));
+      builder.filesystem(Path.of(path), bool("storage.fsync"));
     }
-    return builder.build();
+    return host.apply(builder).build();
   }
 
   /** The options of the HTTP layer that any servlet container honours. */

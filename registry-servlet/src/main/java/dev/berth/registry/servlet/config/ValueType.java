@@ -34,6 +34,19 @@ public enum ValueType {
   FILE("FILE"),
   /** A directory's path (or a word that stands for a storage, such as {@code memory}). */
   DIRECTORY("DIR"),
+  /**
+   * Text never shown (a password, a secret key): the start-up summary and problems print
+   * {@code ***} instead.
+   */
+  SECRET("SECRET"),
+  /** A number of bytes, whole, or with {@code KiB}, {@code MiB}, {@code GiB}, {@code TiB}. */
+  SIZE("BYTES"),
+  /**
+   * A list of objects: a YAML list of maps in a file, its JSON on the command line or in the
+   * environment; members named {@code password} are never shown. Its members are checked by the
+   * component that reads it (the launcher's {@code proxy.upstreams}), with their own key paths.
+   */
+  OBJECTS("JSON"),
   /** Anything: the raw value of a setting Berth accepts but does not use yet. */
   ANY("VALUE");
 
@@ -73,7 +86,9 @@ public enum ValueType {
           : "not a URL path such as /registry";
       case LEVEL -> LEVELS.contains(v.toLowerCase(Locale.ROOT)) ? null
           : "not a log level (" + String.join(", ", LEVELS) + ")";
-      case TEXT, LIST, FILE, DIRECTORY, ANY -> null;
+      case SIZE -> sizeProblem(v, min);
+      case OBJECTS -> objectsProblem(v);
+      case TEXT, LIST, FILE, DIRECTORY, SECRET, ANY -> null;
     });
   }
 
@@ -88,6 +103,34 @@ public enum ValueType {
       return "too large (at most " + Integer.MAX_VALUE + ")";
     }
     return n < min ? "below the minimum of " + min : null;
+  }
+
+  private static String sizeProblem(String v, long min) {
+    try {
+      return Settings.parseSize(v) < min ? "below the minimum of " + min : null;
+    } catch (IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
+
+  private static String objectsProblem(String v) {
+    if (v.isEmpty()) {
+      return null;
+    }
+    try {
+      com.google.gson.JsonElement e = com.google.gson.JsonParser.parseString(v);
+      if (e.isJsonArray()) {
+        for (com.google.gson.JsonElement item : e.getAsJsonArray()) {
+          if (!item.isJsonObject()) {
+            return "expected a list of maps, one per entry";
+          }
+        }
+        return null;
+      }
+    } catch (com.google.gson.JsonParseException e) {
+      // Told below.
+    }
+    return "expected a list of maps (in YAML), or their JSON array";
   }
 
   private static String durationProblem(String v, long minMillis) {

@@ -90,13 +90,36 @@ class SettingsTest {
 
   @Test
   void pendingKeysAreKeptApart() {
-    Settings s = new Settings().set("storage.s3.bucket", "images", "config.yml")
+    Settings s = new Settings().set("http.tls.clientCas", "/etc/cas.pem", "config.yml")
         .set("auth.htpasswd.path", "/etc/htpasswd", "config.yml");
-    assertEquals("images", s.pendingValues().get("storage.s3.bucket"));
-    assertTrue(Settings.key("storage.s3.bucket").orElseThrow().pending().refused());
+    assertEquals("/etc/cas.pem", s.pendingValues().get("http.tls.clientCas"));
+    assertTrue(Settings.key("http.tls.clientCas").orElseThrow().pending().refused());
     assertFalse(Settings.key("auth.htpasswd.path").orElseThrow().pending().refused());
     assertThrows(IllegalArgumentException.class, () -> s.set("storage.s3", "x"));
     assertThrows(IllegalArgumentException.class, () -> s.set("no.such.key", "x"));
+  }
+
+  @Test
+  void s3KeysAreCheckedAndTheSecretKeyIsNeverShown() {
+    Settings s = new Settings().set("storage.s3.bucket", "images", "config.yml")
+        .set("storage.s3.secretKey", "hunter2", "BERTH_STORAGE_S3_SECRET_KEY")
+        .set("storage.s3.checksums", "always", "--s3-checksums");
+    assertTrue(s.s3());
+    assertEquals(List.of("storage.s3.partSize = '1024' (from --s3-part-size): below the minimum"
+        + " of 5242880"), new Settings().set("storage.s3.partSize", "1024", "--s3-part-size")
+        .problems(k -> true).stream().map(Settings.Problem::toString).toList());
+    List<String> problems = s.problems(k -> true).stream().map(Settings.Problem::toString)
+        .toList();
+    assertEquals(List.of("storage.s3.checksums = 'always' (from --s3-checksums): expected"
+        + " whenRequired or whenSupported", "storage.s3.accessKey = '' (from default):"
+        + " storage.s3.accessKey and storage.s3.secretKey go together (or neither, for the AWS"
+        + " SDK's default credentials chain)"), problems);
+    assertEquals("storage.s3.secretKey = '***' (from BERTH_STORAGE_S3_SECRET_KEY): refused",
+        s.problem("storage.s3.secretKey", "refused").toString());
+    assertTrue(s.changed(k -> true).contains(
+        "storage.s3.secretKey=*** (BERTH_STORAGE_S3_SECRET_KEY)"), s.changed(k -> true)
+        .toString());
+    assertFalse(String.join(" ", s.changed(k -> true)).contains("hunter2"));
   }
 
   @Test
