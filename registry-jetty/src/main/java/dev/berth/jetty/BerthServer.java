@@ -7,9 +7,9 @@ import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -52,6 +52,7 @@ public final class BerthServer implements AutoCloseable {
   private final ServerConnector connector;
   private final ServletSlot slot;
   private final AccessController access;
+  private final ServerSecurity security;
   private final HttpOptions options;
   private final String host;
   private final boolean https;
@@ -65,10 +66,11 @@ public final class BerthServer implements AutoCloseable {
     this.server = server;
     this.connector = connector;
     this.slot = slot;
-    this.access = b.access;
+    this.access = b.resolvedAccess;
+    this.security = b.security;
     this.options = options;
     this.host = b.host;
-    this.https = b.keyStore != null;
+    this.https = b.security.https();
     this.contextPath = b.contextPath;
     this.registry = registry;
     this.ownsRegistry = b.ownsRegistry;
@@ -161,6 +163,14 @@ public final class BerthServer implements AutoCloseable {
     return url().getAuthority();
   }
 
+  /**
+   * The certificate {@link Builder#tls()} made, with what a client needs to trust it (an
+   * {@code SSLContext}, the PEM); empty when the server was not asked to make one.
+   */
+  public Optional<TlsCertificate> tlsCertificate() {
+    return Optional.ofNullable(security.generated);
+  }
+
   /** The registry being served. */
   public synchronized Registry registry() {
     requireOpen();
@@ -206,6 +216,7 @@ public final class BerthServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop Berth", e);
     } finally {
+      security.deleteUsers();
       if (ownsRegistry) {
         registry.close();
       }
@@ -224,23 +235,27 @@ public final class BerthServer implements AutoCloseable {
   }
 
   /** Configures a {@link BerthServer}; {@link #start()} makes it. */
-  public static final class Builder {
+  public static final class Builder extends SecurityBuilder<Builder> {
     final Registry registry;
     String host = "127.0.0.1";
     int port;
     AccessController access = AccessController.ALLOW_ALL;
+    AccessController resolvedAccess;
     HttpOptions options;
     Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
     boolean ownsRegistry;
     Handler.Wrapper wrapper;
-    KeyStore keyStore;
-    char[] keyStorePassword;
     String contextPath = "";
     Duration stopTimeout;
     long bufferPoolBytes;
 
     private Builder(Registry registry) {
       this.registry = registry;
+    }
+
+    @Override
+    Builder self() {
+      return this;
     }
 
     /**
@@ -292,16 +307,6 @@ public final class BerthServer implements AutoCloseable {
     }
 
     /**
-     * Serves HTTPS (HTTP/1.1 over TLS) with the key and certificate chain in {@code keyStore}
-     * instead of plain HTTP.
-     */
-    public Builder https(KeyStore keyStore, char[] password) {
-      this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
-      this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
-      return this;
-    }
-
-    /**
      * Serves under a URL path ({@code /registry}: the API at {@code /registry/v2/}), as
      * distribution's {@code http.prefix}; empty (the default) serves at the root.
      */
@@ -345,6 +350,11 @@ public final class BerthServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public BoundServer bind() throws IOException {
+      if (access != AccessController.ALLOW_ALL && (security.auth != null
+          || !security.users.isEmpty())) {
+        throw new IllegalStateException("access(...) and auth(...)/user(...) both set");
+      }
+      resolvedAccess = security.resolve(access);
       return new BoundServer(this, JettyAssembly.bind(this));
     }
 
