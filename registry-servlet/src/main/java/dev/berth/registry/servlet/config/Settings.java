@@ -171,6 +171,9 @@ public final class Settings {
             .replace("http.trustedProxies: ", "")));
       }
     }
+    if (applies.test(key("auth.htpasswd.path").orElseThrow())) {
+      AuthChecks.check(this, problems);
+    }
     if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
       problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
     }
