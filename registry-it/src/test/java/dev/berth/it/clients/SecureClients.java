@@ -24,7 +24,8 @@ final class SecureClients {
         "unqualified-search-registries = []\n");
     this.policy = Files.writeString(work.resolve("policy.json"),
         "{\"default\":[{\"type\":\"insecureAcceptAnything\"}]}");
-    this.authFile = work.resolve("auth.json");
+    // buildah and podman refuse a REGISTRY_AUTH_FILE that does not exist.
+    this.authFile = Files.writeString(work.resolve("auth.json"), "{\"auths\":{}}");
     Path containersConf = Files.writeString(work.resolve("containers.conf"),
         "[engine]\nevents_logger = \"file\"\n");
     Files.createDirectories(work.resolve("tmp"));
