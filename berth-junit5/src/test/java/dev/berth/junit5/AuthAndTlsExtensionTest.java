@@ -56,7 +56,8 @@ class AuthAndTlsExtensionTest {
       HttpResponse<String> challenge = get(client, info.url().resolve("/v2/_catalog"), null);
       assertEquals(401, challenge.statusCode());
       assertTrue(challenge.headers().firstValue("WWW-Authenticate").orElse("")
-          .startsWith("Bearer realm=\"" + info.url().resolve("/auth/token")), () -> challenge.headers().toString());
+          .startsWith("Bearer realm=\"" + info.url().resolve("/auth/token")),
+          () -> challenge.headers().toString());
       HttpResponse<String> token = get(client, info.url().resolve(
           "/auth/token?service=berth&scope=registry:catalog:*"), basic("bob", "pw"));
       assertEquals(200, token.statusCode(), token.body());

@@ -112,7 +112,8 @@ class AuthConfigurationTest {
         "auth: {silly: {realm: x, service: y}}");
     List<String> p = problems(load(Map.of(), "serve", config.toString()));
     assertEquals(1, p.size(), p::toString);
-    assertTrue(p.get(0).startsWith("auth.silly (from " + config + ": auth.silly): silly"), p::toString);
+    assertTrue(p.get(0).startsWith("auth.silly (from " + config + ": auth.silly): silly"),
+        p::toString);
   }
 
   @Test

@@ -140,7 +140,7 @@ public final class TlsCertificate {
     }
   }
 
-  /** A TLS context that trusts this certificate only: {@code HttpClient.newBuilder().sslContext}. */
+  /** A TLS context trusting this certificate only, for {@code HttpClient.newBuilder()}. */
   public SSLContext sslContext() {
     try {
       TrustManagerFactory trust = TrustManagerFactory.getInstance(
