@@ -8,7 +8,6 @@ import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,6 +52,7 @@ public final class BerthServer implements AutoCloseable {
   private final JettyAssembly assembly;
   private final ServletSlot slot;
   private final ServletParts parts;
+  private final ServerSecurity security;
   private final String host;
   private final boolean https;
   private final String contextPath;
@@ -66,8 +66,9 @@ public final class BerthServer implements AutoCloseable {
     this.assembly = assembly;
     this.slot = slot;
     this.parts = parts;
+    this.security = b.security;
     this.host = b.host;
-    this.https = b.keyStore != null;
+    this.https = b.security.https();
     this.contextPath = b.contextPath;
     this.registry = registry;
     this.ownsRegistry = b.ownsRegistry;
@@ -166,6 +167,14 @@ public final class BerthServer implements AutoCloseable {
     return url().getAuthority();
   }
 
+  /**
+   * The certificate {@link Builder#tls()} made, with what a client needs to trust it (an
+   * {@code SSLContext}, the PEM); empty when the server was not asked to make one.
+   */
+  public Optional<TlsCertificate> tlsCertificate() {
+    return Optional.ofNullable(security.generated);
+  }
+
   /** The registry being served. */
   public synchronized Registry registry() {
     requireOpen();
@@ -211,6 +220,7 @@ public final class BerthServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop Berth", e);
     } finally {
+      security.deleteUsers();
       if (ownsRegistry) {
         registry.close();
       }
@@ -233,6 +243,11 @@ public final class BerthServer implements AutoCloseable {
 
     private Builder(Registry registry) {
       super(registry);
+    }
+
+    @Override
+    Builder self() {
+      return this;
     }
 
     /**
@@ -280,16 +295,6 @@ public final class BerthServer implements AutoCloseable {
      */
     public Builder wrap(Handler.Wrapper wrapper) {
       this.wrapper = Objects.requireNonNull(wrapper, "wrapper");
-      return this;
-    }
-
-    /**
-     * Serves HTTPS (HTTP/1.1 over TLS) with the key and certificate chain in {@code keyStore}
-     * instead of plain HTTP.
-     */
-    public Builder https(KeyStore keyStore, char[] password) {
-      this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
-      this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
       return this;
     }
 
@@ -369,6 +374,11 @@ public final class BerthServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public BoundServer bind() throws IOException {
+      if (access != AccessController.ALLOW_ALL && (security.auth != null
+          || !security.users.isEmpty())) {
+        throw new IllegalStateException("access(...) and auth(...)/user(...) both set");
+      }
+      resolvedAccess = security.resolve(access);
       return new BoundServer(this, JettyAssembly.bind(this));
     }
 
