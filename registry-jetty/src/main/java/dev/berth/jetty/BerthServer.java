@@ -54,7 +54,6 @@ public final class BerthServer implements AutoCloseable {
   private final ServletParts parts;
   private final ServerSecurity security;
   private final String host;
-  private final boolean https;
   private final String contextPath;
   private Registry registry;
   private boolean ownsRegistry;
@@ -68,7 +67,6 @@ public final class BerthServer implements AutoCloseable {
     this.parts = parts;
     this.security = b.security;
     this.host = b.host;
-    this.https = b.security.https();
     this.contextPath = b.contextPath;
     this.registry = registry;
     this.ownsRegistry = b.ownsRegistry;
@@ -159,7 +157,7 @@ public final class BerthServer implements AutoCloseable {
   }
 
   private String scheme() {
-    return https ? "https" : "http";
+    return security.https() ? "https" : "http";
   }
 
   /** {@code host:port}, the form image references use ({@code 127.0.0.1:38211/repo:tag}). */
@@ -350,10 +348,7 @@ public final class BerthServer implements AutoCloseable {
       return on ? observer(AccessLog.create()) : this;
     }
 
-    /**
-     * How {@code /readyz} probes the storage ({@link dev.berth.registry.servlet.HealthCheck}); by
-     * default it does, keeps a result for a second, and is not ready after the first failure.
-     */
+    /** How {@code /readyz} probes the storage (by default: 1s, not ready at first failure). */
     public Builder healthCheck(boolean enabled, Duration interval, int threshold) {
       this.healthEnabled = enabled;
       this.healthInterval = Objects.requireNonNull(interval, "interval");
@@ -374,10 +369,6 @@ public final class BerthServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public BoundServer bind() throws IOException {
-      if (access != AccessController.ALLOW_ALL && (security.auth != null
-          || !security.users.isEmpty())) {
-        throw new IllegalStateException("access(...) and auth(...)/user(...) both set");
-      }
       resolvedAccess = security.resolve(access);
       return new BoundServer(this, JettyAssembly.bind(this));
     }

@@ -65,9 +65,13 @@ final class ServerSecurity {
 
   /**
    * The access controller for the servlet: the given setup's, or one built from the users given in
-   * code (HTTP Basic, or the built-in token server), or {@code fallback} (open by default).
+   * code (HTTP Basic, or the built-in token server), or {@code fallback} (open by default);
+   * a fallback other than open beside either is refused, as two seams cannot both decide.
    */
   AccessController resolve(AccessController fallback) {
+    if (fallback != AccessController.ALLOW_ALL && (auth != null || !users.isEmpty())) {
+      throw new IllegalStateException("access(...) and auth(...)/user(...) both set");
+    }
     if (auth == null && !users.isEmpty()) {
       try {
         usersDir = Files.createTempDirectory("berth-users");
