@@ -136,8 +136,9 @@ final class ServeCommand {
           + (proxy.acceptPushes() ? "; every push accepted" : ""));
       out.flush();
     }
-    announce(settings, server, registry);
+    // Before announce, whose listening line is the last one tests and supervisors wait for.
     announceAuth(auth, server, !clientCas.isEmpty());
+    announce(settings, server, registry);
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stop = () -> {
       if (stopped.compareAndSet(false, true)) {
