@@ -7,7 +7,9 @@ import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.config.HttpOptions;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -183,14 +185,23 @@ public final class BerthExtension implements BeforeAllCallback, AfterAllCallback
     Registry first = registries.next();
     directory = registries.directory();
     try {
-      server = BerthServer.builder(first).access(active.access).httpOptions(active.httpOptions)
-          .wrap(new TestHandler(journal, faults)).start();
+      BerthServer.Builder b = BerthServer.builder(first).access(active.access)
+          .httpOptions(active.httpOptions).wrap(new TestHandler(journal, faults));
+      active.users.forEach(b::user);
+      if (active.tokenServer) {
+        b.tokenServer();
+      }
+      if (active.tls) {
+        b.tls();
+      }
+      server = b.start();
     } catch (RuntimeException e) {
       registries.drop(first, directory);
       registries.close();
       throw e;
     }
-    info = new BerthRuntimeInfo(server.url(), this::current, journal);
+    info = new BerthRuntimeInfo(server.url(), this::current, journal,
+        server.tlsCertificate().orElse(null));
   }
 
   private synchronized Registry current() {
@@ -234,8 +245,24 @@ public final class BerthExtension implements BeforeAllCallback, AfterAllCallback
       annotation = AnnotationSupport.findAnnotation(c, BerthTest.class);
     }
     Builder b = new Builder();
-    annotation.ifPresent(a -> b.storage(a.storage()).resetContent(a.resetContent())
-        .failOnServerError(a.failOnServerError()));
+    annotation.ifPresent(a -> {
+      b.storage(a.storage()).resetContent(a.resetContent())
+          .failOnServerError(a.failOnServerError());
+      for (String user : a.users()) {
+        int colon = user.indexOf(':');
+        if (colon <= 0) {
+          throw new IllegalArgumentException("@BerthTest(users): \"name:password\", got a value"
+              + " without a name and colon");
+        }
+        b.user(user.substring(0, colon), user.substring(colon + 1));
+      }
+      if (a.tokenServer()) {
+        b.tokenServer();
+      }
+      if (a.tls()) {
+        b.tls();
+      }
+    });
     return b;
   }
 
@@ -247,6 +274,9 @@ public final class BerthExtension implements BeforeAllCallback, AfterAllCallback
     private Consumer<Registry.Builder> registry = b -> { };
     private HttpOptions httpOptions = HttpOptions.defaults();
     private AccessController access = AccessController.ALLOW_ALL;
+    private Map<String, String> users = new LinkedHashMap<>();
+    private boolean tokenServer;
+    private boolean tls;
 
     private Builder() {}
 
@@ -283,12 +313,34 @@ public final class BerthExtension implements BeforeAllCallback, AfterAllCallback
       return this;
     }
 
-    /**
-     * The access seam every request passes (everything is allowed by default). Authentication
-     * (users, a token server, TLS) will be configured here too.
-     */
+    /** The access seam every request passes (everything is allowed by default). */
     public Builder access(AccessController access) {
       this.access = Objects.requireNonNull(access, "access");
+      return this;
+    }
+
+    /**
+     * A user who may do everything (HTTP Basic, or tokens with {@link #tokenServer}); with users
+     * anonymous callers may do nothing. Without any the registry stays open.
+     */
+    public Builder user(String name, String password) {
+      users.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(password,
+          "password"));
+      return this;
+    }
+
+    /** The users log in at Berth's own token server ({@code /auth/token}, service berth). */
+    public Builder tokenServer() {
+      this.tokenServer = true;
+      return this;
+    }
+
+    /**
+     * HTTPS on a certificate made for the test: {@link BerthRuntimeInfo#tlsCertificate()} hands
+     * its clients what they need to trust it.
+     */
+    public Builder tls() {
+      this.tls = true;
       return this;
     }
 
@@ -300,6 +352,9 @@ public final class BerthExtension implements BeforeAllCallback, AfterAllCallback
       copy.registry = registry;
       copy.httpOptions = httpOptions;
       copy.access = access;
+      copy.users = new LinkedHashMap<>(users);
+      copy.tokenServer = tokenServer;
+      copy.tls = tls;
       return new BerthExtension(copy);
     }
   }

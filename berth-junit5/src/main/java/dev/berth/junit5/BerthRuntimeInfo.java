@@ -2,7 +2,9 @@ package dev.berth.junit5;
 
 import dev.berth.registry.Registry;
 import java.net.URI;
+import dev.berth.jetty.TlsCertificate;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -22,11 +24,22 @@ public final class BerthRuntimeInfo {
   private final URI url;
   private final Supplier<Registry> registry;
   private final RequestJournal journal;
+  private final TlsCertificate certificate;
 
-  BerthRuntimeInfo(URI url, Supplier<Registry> registry, RequestJournal journal) {
+  BerthRuntimeInfo(URI url, Supplier<Registry> registry, RequestJournal journal,
+      TlsCertificate certificate) {
     this.url = Objects.requireNonNull(url);
     this.registry = registry;
     this.journal = journal;
+    this.certificate = certificate;
+  }
+
+  /**
+   * With {@code tls}: the certificate the registry serves, and what a client needs to trust it
+   * ({@link TlsCertificate#sslContext()}, {@link TlsCertificate#pem()}).
+   */
+  public Optional<TlsCertificate> tlsCertificate() {
+    return Optional.ofNullable(certificate);
   }
 
   /** The base URL, e.g. {@code http://127.0.0.1:38211/}. */

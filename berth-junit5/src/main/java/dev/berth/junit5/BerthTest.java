@@ -38,4 +38,16 @@ public @interface BerthTest {
 
   /** Fail a test during which the registry answered with a 5xx status (not an injected one). */
   boolean failOnServerError() default true;
+
+  /**
+   * Users who may do everything, as {@code "name:password"}; anonymous callers may then do
+   * nothing. None (the default): the registry is open.
+   */
+  String[] users() default {};
+
+  /** The users log in at Berth's own token server ({@code /auth/token}) instead of Basic. */
+  boolean tokenServer() default false;
+
+  /** HTTPS on a certificate made for the test ({@link BerthRuntimeInfo#tlsCertificate()}). */
+  boolean tls() default false;
 }

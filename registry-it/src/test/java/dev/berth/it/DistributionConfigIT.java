@@ -57,24 +57,42 @@ class DistributionConfigIT {
   void debianPackagesConfigurationServes() throws Exception {
     Path config = debianConfig();
     Path root = work.resolve("root");
+    // Debian's file points htpasswd at a folder (/etc/docker/registry): registry:2 then answers
+    // every request 401 or 400; Berth refuses to start, naming the key (exit 2).
     Map<String, String> env = Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:0",
         "REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY", root.toString());
-    try (BerthProcess berth = BerthProcess.launch(List.of(), env, "serve", config.toString())) {
+    Programs.Result refused = BerthProcess.run(env, "serve", config.toString());
+    assertEquals(2, refused.exitCode(), refused::toString);
+    assertTrue(refused.output().contains("auth.htpasswd.path = '/etc/docker/registry' (from "
+        + config + ": auth.htpasswd.path): not a file"), refused::toString);
+    // With the path pointed at a real file, it serves: Basic with the file's users.
+    Path users = work.resolve("htpasswd");
+    Programs.check(work, null, java.time.Duration.ofMinutes(1), "htpasswd", "-Bbc",
+        users.toString(), "debian", "pw");
+    Map<String, String> fixed = new java.util.HashMap<>(env);
+    fixed.put("REGISTRY_AUTH_HTPASSWD_PATH", users.toString());
+    try (BerthProcess berth = BerthProcess.launch(List.of(), fixed, "serve", config.toString())) {
       String out = berth.output();
       assertTrue(out.contains("berth: warning: " + config + ": ignored, Berth has no equivalent:"
           + " http.headers.X-Content-Type-Options, log.fields.service,"
           + " storage.cache.blobdescriptor"), out);
-      assertTrue(out.contains("berth: warning: not supported yet, ignored: auth.htpasswd.path,"
-          + " auth.htpasswd.realm (authentication"), out);
+      assertTrue(out.contains("berth: access: htpasswd " + users), out);
       assertTrue(out.contains("health.storage.interval=10s (" + config
           + ": health.storagedriver.interval)"), out);
       assertTrue(out.contains("storage.path=" + root
           + " (REGISTRY_STORAGE_FILESYSTEM_ROOTDIRECTORY)"), out);
       assertTrue(out.contains("uploads.purgeInterval=24h"), out);
       RegistryClient client = new RegistryClient(berth.url());
-      Digest manifest = client.pushFixtureImage("it/debian", "v1");
-      assertEquals(202, client.delete("/v2/it/debian/manifests/" + manifest).status(),
-          "the Debian file enables deletes");
+      RegistryClient.Response anonymous = client.get("/v2/_catalog");
+      assertEquals(401, anonymous.status());
+      assertEquals("Basic realm=\"basic-realm\"", anonymous.header("WWW-Authenticate"));
+      String basic = "Basic " + java.util.Base64.getEncoder().encodeToString(
+          "debian:pw".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      byte[] blob = "debian".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      String digest = Digest.sha256(blob).toString();
+      RegistryClient.Response push = client.post("/v2/it/debian/blobs/uploads/?digest=" + digest,
+          blob, "Authorization", basic);
+      assertEquals(201, push.status(), push::toString);
     }
     assertTrue(Files.isDirectory(root.resolve("docker/registry/v2/repositories/it/debian")));
   }

@@ -5,6 +5,7 @@ import dev.berth.jetty.BoundServer;
 import dev.berth.registry.Registry;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.StartReport;
+import dev.berth.registry.auth.seam.AuthSetup;
 import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.Maintenance;
@@ -17,6 +18,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +50,9 @@ final class ServeCommand {
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
     ProxyOptions proxy = ProxySettings.read(settings, problems);
     KeyStore keyStore = StartChecks.tls(settings, problems);
+    List<X509Certificate> clientCas = AuthStart.clientCas(settings, problems);
+    AuthSetup auth = problems.isEmpty() ? AuthStart.setup(settings, !clientCas.isEmpty(),
+        problems) : null;
     if (!problems.isEmpty()) {
       return Main.problems(err, problems);
     }
@@ -67,7 +72,13 @@ final class ServeCommand {
         .contextPath(settings.get("http.prefix")).stopTimeout(
             settings.duration("http.shutdownTimeout")).httpOptions(settings.httpOptions());
     if (keyStore != null) {
-      builder.https(keyStore, PemKeyStore.PASSWORD);
+      builder.https(keyStore, PemKeyStore.PASSWORD).http2(settings.bool("http.tls.http2"));
+    }
+    if (!clientCas.isEmpty()) {
+      builder.clientCertificates(clientCas);
+    }
+    if (!auth.isOpen()) {
+      builder.auth(auth);
     }
     // Jetty keeps up to an eighth of the heap in pooled buffers of each kind (heap and direct);
     // a sixteenth, at most 32 MiB each, serves 64 concurrent transfers from the pool and keeps
@@ -125,6 +136,8 @@ final class ServeCommand {
           + (proxy.acceptPushes() ? "; every push accepted" : ""));
       out.flush();
     }
+    // Before announce, whose listening line is the last one tests and supervisors wait for.
+    announceAuth(auth, server, !clientCas.isEmpty());
     announce(settings, server, registry);
     AtomicBoolean stopped = new AtomicBoolean();
     Runnable stop = () -> {
@@ -181,6 +194,22 @@ final class ServeCommand {
     Operations.announce(settings, server).ifPresent(out::println);
     out.println("berth: listening on " + server.boundUrl() + " (" + (scope.isEmpty() ? ""
         : scope + "; ") + "storage: " + storage + ")");
+    out.flush();
+  }
+
+  /**
+   * The authentication mode in one line; serving openly on an address others can reach is
+   * worth one clear warning (issue 11: "anyone who can reach Berth's port can push").
+   */
+  private void announceAuth(AuthSetup auth, BerthServer server, boolean clientCertificates) {
+    out.println("berth: access: " + auth.summary() + (clientCertificates
+        ? "; client certificates required (their CN is the user)" : ""));
+    InetAddress address = server.address().getAddress();
+    if (auth.isOpen() && !clientCertificates && !address.isLoopbackAddress()) {
+      out.println("berth: warning: no authentication on " + server.boundUrl() + ": anyone who"
+          + " can reach it may push, overwrite tags and delete (set auth.htpasswd.path, or listen"
+          + " on 127.0.0.1)");
+    }
     out.flush();
   }
 

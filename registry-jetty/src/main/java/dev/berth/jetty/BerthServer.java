@@ -8,7 +8,6 @@ import dev.berth.registry.servlet.config.HttpOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -53,8 +52,8 @@ public final class BerthServer implements AutoCloseable {
   private final JettyAssembly assembly;
   private final ServletSlot slot;
   private final ServletParts parts;
+  private final ServerSecurity security;
   private final String host;
-  private final boolean https;
   private final String contextPath;
   private Registry registry;
   private boolean ownsRegistry;
@@ -66,8 +65,8 @@ public final class BerthServer implements AutoCloseable {
     this.assembly = assembly;
     this.slot = slot;
     this.parts = parts;
+    this.security = b.security;
     this.host = b.host;
-    this.https = b.keyStore != null;
     this.contextPath = b.contextPath;
     this.registry = registry;
     this.ownsRegistry = b.ownsRegistry;
@@ -158,12 +157,20 @@ public final class BerthServer implements AutoCloseable {
   }
 
   private String scheme() {
-    return https ? "https" : "http";
+    return security.https() ? "https" : "http";
   }
 
   /** {@code host:port}, the form image references use ({@code 127.0.0.1:38211/repo:tag}). */
   public String authority() {
     return url().getAuthority();
+  }
+
+  /**
+   * The certificate {@link Builder#tls()} made, with what a client needs to trust it (an
+   * {@code SSLContext}, the PEM); empty when the server was not asked to make one.
+   */
+  public Optional<TlsCertificate> tlsCertificate() {
+    return Optional.ofNullable(security.generated);
   }
 
   /** The registry being served. */
@@ -211,6 +218,7 @@ public final class BerthServer implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("cannot stop Berth", e);
     } finally {
+      security.deleteUsers();
       if (ownsRegistry) {
         registry.close();
       }
@@ -233,6 +241,11 @@ public final class BerthServer implements AutoCloseable {
 
     private Builder(Registry registry) {
       super(registry);
+    }
+
+    @Override
+    Builder self() {
+      return this;
     }
 
     /**
@@ -280,16 +293,6 @@ public final class BerthServer implements AutoCloseable {
      */
     public Builder wrap(Handler.Wrapper wrapper) {
       this.wrapper = Objects.requireNonNull(wrapper, "wrapper");
-      return this;
-    }
-
-    /**
-     * Serves HTTPS (HTTP/1.1 over TLS) with the key and certificate chain in {@code keyStore}
-     * instead of plain HTTP.
-     */
-    public Builder https(KeyStore keyStore, char[] password) {
-      this.keyStore = Objects.requireNonNull(keyStore, "keyStore");
-      this.keyStorePassword = Objects.requireNonNull(password, "password").clone();
       return this;
     }
 
@@ -345,10 +348,7 @@ public final class BerthServer implements AutoCloseable {
       return on ? observer(AccessLog.create()) : this;
     }
 
-    /**
-     * How {@code /readyz} probes the storage ({@link dev.berth.registry.servlet.HealthCheck}); by
-     * default it does, keeps a result for a second, and is not ready after the first failure.
-     */
+    /** How {@code /readyz} probes the storage (by default: 1s, not ready at first failure). */
     public Builder healthCheck(boolean enabled, Duration interval, int threshold) {
       this.healthEnabled = enabled;
       this.healthInterval = Objects.requireNonNull(interval, "interval");
@@ -369,6 +369,7 @@ public final class BerthServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound
      */
     public BoundServer bind() throws IOException {
+      resolvedAccess = security.resolve(access);
       return new BoundServer(this, JettyAssembly.bind(this));
     }
 

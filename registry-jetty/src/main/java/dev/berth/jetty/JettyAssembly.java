@@ -2,21 +2,27 @@ package dev.berth.jetty;
 
 import com.google.common.net.InetAddresses;
 import dev.berth.registry.Registry;
-import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.HealthCheck;
 import dev.berth.registry.servlet.ManagementServlet;
+import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.config.HttpOptions;
+import jakarta.servlet.DispatcherType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.channels.ServerSocketChannel;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicReference;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.http2.HTTP2Cipher;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.server.ConnectionFactory;
 import org.eclipse.jetty.server.Handler;
@@ -88,18 +94,8 @@ final class JettyAssembly {
     // ("Illegal character in path"), and JsonErrorHandler answers 400 in the envelope. Forwarded
     // headers are the servlet's business too (trusted proxies only).
     http.setUriCompliance(UriCompliance.UNSAFE);
-    ConnectionFactory[] factories;
-    if (b.keyStore != null) {
-      // Go's TLS server does not compare the Host header with the certificate: neither does Berth.
-      http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
-      SslContextFactory.Server tls = new SslContextFactory.Server();
-      tls.setKeyStore(b.keyStore);
-      tls.setKeyStorePassword(new String(b.keyStorePassword));
-      factories = new ConnectionFactory[] {new SslConnectionFactory(tls, "http/1.1"),
-          new HttpConnectionFactory(http)};
-    } else {
-      factories = new ConnectionFactory[] {new HttpConnectionFactory(http)};
-    }
+    ConnectionFactory[] factories = b.security.https() ? tls(b.security, http)
+        : new ConnectionFactory[] {new HttpConnectionFactory(http)};
     ServerConnector connector = new ServerConnector(server, factories);
     connector.setHost(b.host.isEmpty() ? null : b.host);
     connector.setPort(b.port);
@@ -139,6 +135,35 @@ final class JettyAssembly {
     return assembly;
   }
 
+  /**
+   * TLS, then HTTP/2 or HTTP/1.1 as ALPN negotiates (the JDK's own ALPN: Java 9 and later), and
+   * with client CAs a certificate every client must present (need, not want: a connection
+   * without one fails its handshake, as Go's {@code RequireAndVerifyClientCert} does).
+   */
+  private static ConnectionFactory[] tls(ServerSecurity security, HttpConfiguration http) {
+    // Go's TLS server does not compare the Host header with the certificate: neither does Berth.
+    http.addCustomizer(new SecureRequestCustomizer(false, false, -1, false));
+    SslContextFactory.Server tls = new SslContextFactory.Server();
+    tls.setKeyStore(security.keyStore);
+    tls.setKeyStorePassword(new String(security.keyStorePassword));
+    if (security.clientCas != null) {
+      tls.setTrustStore(security.clientCas);
+      tls.setNeedClientAuth(true);
+    }
+    HttpConnectionFactory http1 = new HttpConnectionFactory(http);
+    if (!security.http2) {
+      return new ConnectionFactory[] {new SslConnectionFactory(tls, http1.getProtocol()), http1};
+    }
+    // RFC 9113 9.2.2: HTTP/2 refuses some TLS 1.2 ciphers; order the allowed ones first.
+    tls.setCipherComparator(HTTP2Cipher.COMPARATOR);
+    HTTP2ServerConnectionFactory h2 = new HTTP2ServerConnectionFactory(http);
+    ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(
+        ServerSecurity.protocols(true).toArray(String[]::new));
+    alpn.setDefaultProtocol(http1.getProtocol());
+    return new ConnectionFactory[] {new SslConnectionFactory(tls, alpn.getProtocol()), alpn, h2,
+        http1};
+  }
+
   /** Serves {@code registry} on the bound address; on failure the address is released. */
   BerthServer start(BerthServer.Builder b, Registry registry) {
     HttpOptions options = b.options != null ? b.options : HttpOptions.defaults();
@@ -148,12 +173,18 @@ final class JettyAssembly {
     AtomicReference<Registry> current = new AtomicReference<>(registry);
     HealthCheck health = HealthCheck.of(current::get, b.healthEnabled, b.healthInterval,
         b.healthThreshold);
-    ServletParts parts = new ServletParts(b.access, options, RequestObserver.all(b.observers),
-        health, current);
+    ServletParts parts = new ServletParts(b.resolvedAccess, options,
+        RequestObserver.all(b.observers), health, current);
     ServletSlot slot = new ServletSlot(parts.servlet(registry));
     ServletHolder holder = new ServletHolder("berth", slot);
     holder.setAsyncSupported(true);
     context.addServlet(holder, "/*");
+    b.security.tokenEndpoint().ifPresent(t -> context.addServlet(new ServletHolder("berth-token",
+        t.servlet()), t.path()));
+    if (b.security.clientCas != null) {
+      context.addFilter(new FilterHolder(new ClientCertificateUser()), "/*",
+          EnumSet.of(DispatcherType.REQUEST));
+    }
     context.setErrorHandler(new JsonErrorHandler(http.getRequestHeaderSize()));
     Handler handler = context;
     if (b.wrapper != null) {

@@ -4,7 +4,6 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.access.AccessController;
 import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.config.HttpOptions;
-import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,19 +11,20 @@ import org.eclipse.jetty.server.Handler;
 
 /**
  * What a {@link BerthServer.Builder} collects, read by {@link JettyAssembly} when it puts the
- * server together; the builder's methods document each value.
+ * server together; the builder's methods document each value. TLS and authentication are
+ * {@link SecurityBuilder}'s half.
  */
-abstract class ServerSettings {
+abstract class ServerSettings extends SecurityBuilder<BerthServer.Builder> {
   final Registry registry;
   String host = "127.0.0.1";
   int port;
   AccessController access = AccessController.ALLOW_ALL;
+  /** {@link #access}, or what the security settings make of it; set by bind. */
+  AccessController resolvedAccess;
   HttpOptions options;
   Duration idleTimeout = BerthServer.DEFAULT_IDLE_TIMEOUT;
   boolean ownsRegistry;
   Handler.Wrapper wrapper;
-  KeyStore keyStore;
-  char[] keyStorePassword;
   String contextPath = "";
   Duration stopTimeout;
   long bufferPoolBytes;

@@ -44,6 +44,12 @@ public final class BasicAuthenticator implements Authenticator {
       return new Authentication.Refused(ChallengeError.NONE,
           "an Authorization scheme other than Basic");
     }
+    if (credentials.get().user().isEmpty() && credentials.get().password().isEmpty()) {
+      // containers/image (skopeo, podman, buildah) answers a Basic challenge without credentials
+      // with "Basic Og==", an empty user and password: that is no one, so the policy decides
+      // (anonymous pull), as it would without the header.
+      return new Authentication.Authenticated(Identity.anonymous());
+    }
     return users.verify(credentials.get().user(), credentials.get().password())
         .<Authentication>map(u -> new Authentication.Authenticated(Identity.user(u)))
         .orElseGet(() -> new Authentication.Refused(ChallengeError.NONE,

@@ -53,6 +53,11 @@ final class BcryptHash {
     return new BcryptHash(BCrypt.hashpw(password, BCrypt.gensalt("$2y", cost, random)), cost);
   }
 
+  /** A new {@code $2y$} hash of {@code password} at {@code cost}, as {@code htpasswd -B} writes. */
+  static BcryptHash of(String password, int cost, SecureRandom random) {
+    return new BcryptHash(BCrypt.hashpw(password, BCrypt.gensalt("$2y", cost, random)), cost);
+  }
+
   /** Whether {@code password} matches; bcrypt's final comparison is constant-time. */
   boolean matches(String password) {
     try {

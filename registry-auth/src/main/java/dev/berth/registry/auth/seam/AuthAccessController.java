@@ -100,6 +100,22 @@ public final class AuthAccessController implements AccessController {
   }
 
   /**
+   * HTTP Basic, or a principal the container established (a verified TLS client certificate's
+   * subject CN) when the caller sends no {@code Authorization} header: credentials that are sent
+   * are checked, so a wrong password is refused even on a connection with a certificate.
+   */
+  public static AuthAccessController passwordsOrPrincipal(Authenticator authenticator,
+      Authorizer policy) {
+    IdentitySource identities = caller -> caller.authorization().isEmpty()
+        && caller.principal().isPresent()
+        ? new Authentication.Authenticated(Identity.user(caller.principal().get()))
+        : authenticator.authenticate(caller.authorization());
+    return new AuthAccessController(identities,
+        (caller, needed, error) -> Optional.of(authenticator.challenge(needed, error)),
+        Optional.of(policy), false, authenticator + " or client certificates with " + policy);
+  }
+
+  /**
    * Bearer tokens, challenged as the authenticator says (its fixed realm).
    *
    * @param policy asked after the token's grants; absent: the grants alone decide, as in

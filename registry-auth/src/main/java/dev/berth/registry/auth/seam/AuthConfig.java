@@ -1,5 +1,6 @@
 package dev.berth.registry.auth.seam;
 
+import dev.berth.registry.auth.policy.AnonymousPull;
 import dev.berth.registry.auth.token.TokenAuthConfig;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -13,12 +14,22 @@ import java.util.Optional;
  * @param mode how callers prove who they are
  * @param policy the zot-style policy file; absent: authenticated users may do everything and
  *     anonymous callers nothing (with external tokens: the tokens' grants alone decide)
+ * @param anonymousPull anyone may read every repository, whatever the policy says of anonymous
+ *     callers (htpasswd and the built-in token server; an external token server decides itself)
+ * @param certificateUsers a verified TLS client certificate's subject CN (the container's
+ *     principal) is the user, for callers that send no {@code Authorization} header (htpasswd)
  */
-public record AuthConfig(Mode mode, Optional<Path> policy) {
+public record AuthConfig(Mode mode, Optional<Path> policy, boolean anonymousPull,
+    boolean certificateUsers) {
 
   public AuthConfig {
     Objects.requireNonNull(mode, "mode");
     Objects.requireNonNull(policy, "policy");
+  }
+
+  /** A mode and an optional policy, nothing else. */
+  public AuthConfig(Mode mode, Optional<Path> policy) {
+    this(mode, policy, false, false);
   }
 
   /** One of the five modes of issue 11. */
@@ -83,6 +94,16 @@ public record AuthConfig(Mode mode, Optional<Path> policy) {
 
   /** The same mode with a policy file. */
   public AuthConfig withPolicy(Path file) {
-    return new AuthConfig(mode, Optional.of(file));
+    return new AuthConfig(mode, Optional.of(file), anonymousPull, certificateUsers);
+  }
+
+  /** The same, with every repository readable by anonymous callers ({@link AnonymousPull}). */
+  public AuthConfig withAnonymousPull() {
+    return new AuthConfig(mode, policy, true, certificateUsers);
+  }
+
+  /** The same, with a TLS client certificate's subject CN as the user when no header is sent. */
+  public AuthConfig withCertificateUsers() {
+    return new AuthConfig(mode, policy, anonymousPull, true);
   }
 }

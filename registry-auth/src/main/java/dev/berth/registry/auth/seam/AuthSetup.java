@@ -9,6 +9,7 @@ import dev.berth.registry.auth.Challenges;
 import dev.berth.registry.auth.basic.BasicAuthenticator;
 import dev.berth.registry.auth.basic.HtpasswdStore;
 import dev.berth.registry.auth.policy.AccessPolicy;
+import dev.berth.registry.auth.policy.AnonymousPull;
 import dev.berth.registry.auth.server.TokenServlet;
 import dev.berth.registry.auth.token.BearerAuthenticator;
 import dev.berth.registry.auth.token.IssuerKey;
@@ -60,13 +61,26 @@ public final class AuthSetup {
   public static AuthSetup build(AuthConfig config, Clock clock) {
     Optional<Authorizer> policy = config.policy().map(p -> AccessPolicy.watch(p, clock));
     String policyText = config.policy().map(p -> "policy " + p)
-        .orElse("no policy file (authenticated users may do everything)");
+        .orElse("no policy file (authenticated users may do everything)")
+        + (config.anonymousPull() ? ", anonymous pull" : "");
     AuthConfig.Mode mode = config.mode();
+    if (config.anonymousPull()) {
+      if (mode instanceof AuthConfig.Token || mode instanceof AuthConfig.None) {
+        throw new AuthConfigException("anonymous pull applies to htpasswd and the built-in token"
+            + " server (an external token server decides which anonymous tokens it issues)");
+      }
+      policy = Optional.of(AnonymousPull.over(
+          policy.orElseGet(AccessPolicy::authenticatedFullAccess)));
+    }
     if (mode instanceof AuthConfig.Htpasswd h) {
-      return new AuthSetup(AuthAccessController.passwords(
-          BasicAuthenticator.of(HtpasswdStore.open(h.file(), clock), h.realm()),
-          policy.orElseGet(AccessPolicy::authenticatedFullAccess)), Optional.empty(),
-          "htpasswd " + h.file() + ", " + policyText);
+      BasicAuthenticator basic = BasicAuthenticator.of(HtpasswdStore.open(h.file(), clock),
+          h.realm());
+      Authorizer rules = policy.orElseGet(AccessPolicy::authenticatedFullAccess);
+      return new AuthSetup(config.certificateUsers()
+          ? AuthAccessController.passwordsOrPrincipal(basic, rules)
+          : AuthAccessController.passwords(basic, rules), Optional.empty(),
+          "htpasswd " + h.file() + (config.certificateUsers() ? " or client certificates" : "")
+              + ", " + policyText);
     }
     if (mode instanceof AuthConfig.Token t) {
       return new AuthSetup(AuthAccessController.tokens(

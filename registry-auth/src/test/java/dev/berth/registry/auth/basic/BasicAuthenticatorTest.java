@@ -40,6 +40,15 @@ class BasicAuthenticatorTest {
   }
 
   @Test
+  void anEmptyUserAndPasswordIsAnonymous() {
+    // What containers/image sends to a Basic challenge when it has no credentials.
+    assertEquals(new Authentication.Authenticated(Identity.anonymous()),
+        auth.authenticate(Optional.of("Basic Og==")));
+    assertInstanceOf(Authentication.Refused.class, auth.authenticate(Optional.of(
+        BasicCredentials.of("", "x").toHeader())));
+  }
+
+  @Test
   void rightPasswordWithAColonIsTheUser() {
     Authentication a = auth.authenticate(
         Optional.of(BasicCredentials.of("alice", "pa:ss").toHeader()));

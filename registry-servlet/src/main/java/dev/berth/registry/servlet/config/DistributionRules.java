@@ -74,7 +74,7 @@ final class DistributionRules {
       entry("http.draintimeout", to("http.shutdownTimeout", Kind.DURATION)),
       entry("http.tls.certificate", to("http.tls.certificate", Kind.TEXT)),
       entry("http.tls.key", to("http.tls.key", Kind.TEXT)),
-      entry("http.tls.clientcas", pending("http.tls.clientCas")),
+      entry("http.tls.clientcas", DistributionRules::clientCas),
       entry("http.tls.minimumtls", pending("http.tls.minimumTls")),
       entry("http.tls.ciphersuites", pending("http.tls.cipherSuites")),
       entry("http.tls.letsencrypt", pendingTree("http.tls.letsEncrypt")),
@@ -82,10 +82,19 @@ final class DistributionRules {
       entry("http.debug.prometheus.enabled", to("http.debug.prometheus.enabled", Kind.BOOLEAN)),
       entry("http.debug.prometheus.path", to("http.debug.prometheus.path", Kind.TEXT)),
       entry("http.headers", DistributionRules::ignored),
-      entry("http.http2", DistributionRules::ignored),
+      entry("http.http2.disabled", (p, v, w) -> w.set("http.tls.http2",
+          String.valueOf(!convert(v, Kind.BOOLEAN).equals("true")), p)),
       entry("http.h2c", DistributionRules::ignored),
-      entry("auth.htpasswd", pendingTree("auth.htpasswd")),
-      entry("auth.token", pendingTree("auth.token")),
+      entry("auth.htpasswd.realm", to("auth.htpasswd.realm", Kind.TEXT)),
+      entry("auth.htpasswd.path", to("auth.htpasswd.path", Kind.TEXT)),
+      entry("auth.token.realm", to("auth.token.realm", Kind.TEXT)),
+      entry("auth.token.service", to("auth.token.service", Kind.TEXT)),
+      entry("auth.token.issuer", to("auth.token.issuer", Kind.TEXT)),
+      entry("auth.token.rootcertbundle", to("auth.token.rootcertbundle", Kind.TEXT)),
+      entry("auth.token.jwks", to("auth.token.jwks", Kind.TEXT)),
+      entry("auth.silly", (p, v, w) -> w.problem(p, null, "silly authentication (any"
+          + " Authorization header passes) is for distribution's own tests; Berth refuses to serve"
+          + " with it rather than serve openly")),
       entry("notifications", pendingTree("notifications")),
       entry("health.storagedriver.enabled", to("health.storage.enabled", Kind.BOOLEAN)),
       entry("health.storagedriver.interval", to("health.storage.interval", Kind.DURATION)),
@@ -140,6 +149,13 @@ final class DistributionRules {
 
   private static void ignored(String path, Object value, DistributionConfig.Walk walk) {
     walk.ignore(path, value);
+  }
+
+  /** A list of CA bundle files (or one file) as Berth's comma-separated list. */
+  private static void clientCas(String path, Object value, DistributionConfig.Walk walk) {
+    String files = value instanceof List<?> list ? String.join(",", list.stream()
+        .map(String::valueOf).toList()) : text(value);
+    walk.set("http.tls.clientCas", files, path);
   }
 
   /** logrus' levels onto Berth's four. */

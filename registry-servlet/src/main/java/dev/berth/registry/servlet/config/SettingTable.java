@@ -18,6 +18,7 @@ import static dev.berth.registry.servlet.config.ValueType.SECRET;
 import static dev.berth.registry.servlet.config.ValueType.SIZE;
 import static dev.berth.registry.servlet.config.ValueType.TEXT;
 import static dev.berth.registry.servlet.config.ValueType.URL;
+import static dev.berth.registry.servlet.config.ValueType.URL_WITH_PATH;
 
 import java.util.List;
 
@@ -55,6 +56,11 @@ final class SettingTable {
           "PEM certificate (chain) to serve HTTPS with; needs http.tls.key"),
       of("http.tls.key", "--tls-key", "", FILE, L,
           "PEM private key of the certificate (PKCS#8, or PKCS#1 RSA), unencrypted"),
+      of("http.tls.clientCas", "--tls-client-cas", "", LIST, L,
+          "comma-separated PEM files of CAs: every HTTPS client must present a certificate one"
+              + " of them issued; its subject CN is the user for the policy"),
+      of("http.tls.http2", "--tls-http2", "true", BOOLEAN, L,
+          "offer HTTP/2 over TLS (ALPN h2) beside HTTP/1.1"),
       of("http.idleTimeout", "--idle-timeout", "30s", DURATION, L,
           "close a connection that sends nothing for this long (headers or body)").atLeast(1),
       of("http.shutdownTimeout", "--shutdown-timeout", "10s", DURATION, L,
@@ -156,6 +162,45 @@ final class SettingTable {
       of("proxy.maxBytes", "--proxy-max-bytes", "0", SIZE, L,
           "evict least recently pulled cached tags above this size (e.g. 50GiB); 0 never")
           .atLeast(0),
+      of("auth.htpasswd.path", "--htpasswd", "", FILE, L,
+          "htpasswd file of bcrypt hashes (htpasswd -B): HTTP Basic for its users, re-read when"
+              + " it changes; anonymous callers may do nothing unless the policy says"),
+      of("auth.htpasswd.realm", "--htpasswd-realm", "Berth", TEXT, L,
+          "realm of the Basic challenge"),
+      of("auth.token.realm", "--token-realm", "", URL_WITH_PATH, L,
+          "URL of an external token server, sent in Bearer challenges (with service, issuer and"
+              + " rootcertbundle or jwks: token authentication as distribution does it)"),
+      of("auth.token.service", "--token-service", "", TEXT, L,
+          "the audience (aud) tokens must name"),
+      of("auth.token.issuer", "--token-issuer", "", TEXT, L,
+          "the issuer (iss) tokens must name"),
+      of("auth.token.rootcertbundle", "--token-root-cert-bundle", "", FILE, L,
+          "PEM certificates whose keys may sign tokens (directly, x5c chains or kid)"),
+      of("auth.token.jwks", "--token-jwks", "", FILE, L,
+          "JWKS file of public keys that may sign tokens"),
+      of("auth.tokenServer.enabled", "--token-server", "false", BOOLEAN, L,
+          "serve Berth's own token server for the users of auth.htpasswd.path: clients log in"
+              + " there and send Bearer tokens"),
+      of("auth.tokenServer.service", "--token-server-service", "berth", TEXT, L,
+          "the audience (service) of the tokens it issues"),
+      of("auth.tokenServer.issuer", "--token-server-issuer", "berth", TEXT, L,
+          "the issuer (iss) of its tokens"),
+      of("auth.tokenServer.key", "--token-server-key", "", FILE, L,
+          "its ES256 signing key (PEM), created (0600) at first start when absent; empty: a new"
+              + " key per process, so tokens die with it"),
+      of("auth.tokenServer.path", "--token-server-path", "/auth/token", PREFIX, L,
+          "where it is served, outside /v2/"),
+      of("auth.tokenServer.realm", "--token-server-realm", "", URL_WITH_PATH, L,
+          "the absolute URL clients fetch tokens from, when it is not the path on the origin"
+              + " they used (a proxy that rewrites paths)"),
+      of("auth.tokenServer.lifetime", "--token-lifetime", "5m", DURATION, L,
+          "how long its tokens are valid").atLeast(1000),
+      of("auth.policy", "--auth-policy", "", FILE, L,
+          "zot-style access policy (YAML, re-read when it changes); without one authenticated"
+              + " users may do everything and anonymous callers nothing"),
+      of("auth.anonymousPull", "--anonymous-pull", "false", BOOLEAN, L,
+          "anyone may pull (and list) every repository; pushing and deleting still need a user"
+              + " (htpasswd or the token server)"),
       of("log.level", "--log-level", "info", LEVEL, L,
           "error, warn, info or debug (Jetty's own messages one level quieter)"),
       of("log.accessLog.enabled", "--access-log", "true", BOOLEAN, L,
@@ -167,9 +212,6 @@ final class SettingTable {
    * about otherwise. A feature that lands moves its keys to {@link #KEYS}.
    */
   static final List<SettingKey> PENDING = List.of(
-      pending("auth.htpasswd.*", "authentication (Berth serves WITHOUT it until then)", false),
-      pending("auth.token.*", "authentication (Berth serves WITHOUT it until then)", false),
-      pending("http.tls.clientCas", "TLS client certificates", true),
       pending("http.tls.letsEncrypt.*", "certificates from Let's Encrypt", true),
       pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
           false),

@@ -200,6 +200,9 @@ public final class Settings {
           : "storage.s3.secretKey", "storage.s3.accessKey and storage.s3.secretKey go together"
           + " (or neither, for the AWS SDK's default credentials chain)"));
     }
+    if (applies.test(key("auth.htpasswd.path").orElseThrow())) {
+      AuthChecks.check(this, problems);
+    }
     if (applies.test(key("storage.path").orElseThrow()) && get("storage.path").isBlank()) {
       problems.add(problem("storage.path", "empty (a directory, or 'memory')"));
     }

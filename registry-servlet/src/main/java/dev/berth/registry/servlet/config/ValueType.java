@@ -26,6 +26,8 @@ public enum ValueType {
   ADDRESS("HOST:PORT"),
   /** An {@code http(s)://host[:port]} URL without a path, or empty. */
   URL("URL"),
+  /** An absolute {@code http(s)://} URL, path allowed, or empty. */
+  URL_WITH_PATH("URL"),
   /** A URL path the registry is served under ({@code /registry}), or empty. */
   PREFIX("PATH"),
   /** A log level. */
@@ -82,6 +84,8 @@ public enum ValueType {
           : "not host:port, :port or [address]:port";
       case URL -> v.isEmpty() || isHttpUrl(v) ? null
           : "not an http:// or https:// URL of a host (and port) without a path";
+      case URL_WITH_PATH -> v.isEmpty() || v.matches("https?://[^\\s\"/?#]+(/[^\\s\"]*)?") ? null
+          : "not an absolute http:// or https:// URL";
       case PREFIX -> v.isEmpty() || v.matches("(/[A-Za-z0-9._~!$&'()*+,;=:@%-]+)+/?") ? null
           : "not a URL path such as /registry";
       case LEVEL -> LEVELS.contains(v.toLowerCase(Locale.ROOT)) ? null

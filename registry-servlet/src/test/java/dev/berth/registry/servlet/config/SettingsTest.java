@@ -90,11 +90,11 @@ class SettingsTest {
 
   @Test
   void pendingKeysAreKeptApart() {
-    Settings s = new Settings().set("http.tls.clientCas", "/etc/cas.pem", "config.yml")
-        .set("auth.htpasswd.path", "/etc/htpasswd", "config.yml");
-    assertEquals("/etc/cas.pem", s.pendingValues().get("http.tls.clientCas"));
-    assertTrue(Settings.key("http.tls.clientCas").orElseThrow().pending().refused());
-    assertFalse(Settings.key("auth.htpasswd.path").orElseThrow().pending().refused());
+    Settings s = new Settings().set("http.tls.letsEncrypt.email", "ops@example.com", "config.yml")
+        .set("http.tls.minimumTls", "tls1.3", "config.yml");
+    assertEquals("ops@example.com", s.pendingValues().get("http.tls.letsEncrypt.email"));
+    assertTrue(Settings.key("http.tls.letsEncrypt.email").orElseThrow().pending().refused());
+    assertFalse(Settings.key("http.tls.minimumTls").orElseThrow().pending().refused());
     assertThrows(IllegalArgumentException.class, () -> s.set("storage.s3", "x"));
     assertThrows(IllegalArgumentException.class, () -> s.set("no.such.key", "x"));
   }
