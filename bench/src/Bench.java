@@ -28,7 +28,8 @@ import java.util.Set;
  * groups share, and {@link #alternate}, which runs a workload against each registry in turn. The
  * groups live beside it, one file each: {@link Limits}, {@link Startup}, {@link Manifests},
  * {@link Listings} (tags and catalog), {@link Referrers}, {@link Blobs} (pull and push),
- * {@link ManifestPuts}, {@link Memory}, {@link Gc} and {@link Proxy} (the pull-through caches). The write rows (push, manifest PUT) also run
+ * {@link ManifestPuts}, {@link Memory}, {@link Gc}, {@link Proxy} (the pull-through caches) and
+ * {@link Auth} (its own four servers, token auth on and off). The write rows (push, manifest PUT) also run
  * a third server, Berth with {@code --storage-fsync false}, so that the cost of flushing shows
  * within the same rounds. {@link DataSets} and {@link Layout} write the data they read,
  * {@link Processes} runs Berth, registry:2 and the tools, {@link Report} writes the table and the
@@ -133,6 +134,7 @@ public final class Bench {
     }
     guarded("gc", new Gc(this)::measure);
     guarded("proxy", new Proxy(this)::measure);
+    guarded("auth", new Auth(this)::measure);
     info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
     new Report(this).write();
     // After the report: what the write rows stored waits in work/trash, and deleting many small

@@ -75,9 +75,15 @@ final class Processes {
 
   /** Polls GET /v2/ on a plain socket every millisecond until it answers 200. */
   static void awaitOk(int port, Process p, Duration timeout) throws Exception {
+    awaitOk(port, p, timeout, null);
+  }
+
+  /** {@link #awaitOk(int, Process, Duration)} sending {@code header} (when not null). */
+  static void awaitOk(int port, Process p, Duration timeout, String header) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();
-    byte[] request = ("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:" + port
-        + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] request = ("GET /v2/ HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n"
+        + (header == null ? "" : header + "\r\n")
+        + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     while (System.nanoTime() < deadline) {
       if (p != null && !p.isAlive()) {
         throw new IllegalStateException("server exited with " + p.exitValue()

@@ -170,6 +170,17 @@ final class Report {
             String.format(Locale.ROOT, "%.2fx", r.ratio())));
       }
     }
+    // Issue 11: token auth may cost Berth under 10% of its manifest GET rate without auth.
+    Row withAuth = bench.rows.get("auth.manifest.get.rps");
+    Row noAuth = bench.rows.get("auth.manifest.get.none.rps");
+    if (withAuth != null && noAuth != null && !Double.isNaN(withAuth.berthMedian())
+        && !Double.isNaN(noAuth.berthMedian())) {
+      double cost = 1 - withAuth.berthMedian() / noAuth.berthMedian();
+      goals.add(new Goal("token auth costs Berth under 10% of its manifest GET rate without auth",
+          cost < 0.10, String.format(Locale.ROOT, "%.0f vs %.0f req/s: costs %.1f%% "
+              + "(registry:2: %.1f%%)", withAuth.berthMedian(), noAuth.berthMedian(), 100 * cost,
+              100 * (1 - withAuth.registry2Median() / noAuth.registry2Median()))));
+    }
     Row push = bench.rows.get("push.1");
     Double sha = bench.limits.get("sha256_java_MBps");
     if (push != null && sha != null && !Double.isNaN(push.berthMedian())) {
