@@ -187,6 +187,29 @@ class TokenServletTest {
     }
   }
 
+  /**
+   * The token endpoint authenticates with the htpasswd users' Basic credentials only, as
+   * distribution's token server does (its htpasswd controller reads {@code BasicAuth()} and
+   * answers anything else with a Basic challenge). A token it issued is no credential here: a
+   * pull token must not be traded for push without the password. ORAS Java SDK 0.7.0 sends its
+   * cached Bearer token on a token refresh (oras-java#846) and fails on this 401.
+   */
+  @Test
+  void anIssuedTokenIsNoCredentialForANewToken() throws Exception {
+    HttpResponse<String> pull = get("/auth/token?service=" + SERVICE + "&scope="
+        + enc("repository:alice/app:pull"), alice());
+    assertEquals(200, pull.statusCode(), pull.body());
+    String token = json(pull).get("token").getAsString();
+    // Unencoded, as the SDK writes the query.
+    HttpResponse<String> r = get("/auth/token?scope=repository:alice/app:pull,push&service="
+        + SERVICE, "Bearer " + token);
+    assertEquals(401, r.statusCode(), r.body());
+    assertEquals("Basic realm=\"Berth\"", r.headers().firstValue("WWW-Authenticate")
+        .orElse(""));
+    assertFalse(r.body().contains(token), "the token is not echoed");
+    assertFalse(json(r).has("token"));
+  }
+
   @Test
   void badGetOptionsAre400() throws Exception {
     HttpResponse<String> r = get("/auth/token?service=" + SERVICE + "&offline_token=maybe",
