@@ -86,19 +86,28 @@ class ProxyClientsIT {
 
   @Test
   void skopeoGetsTheUpstreamsBytes() throws Exception {
-    Skopeo skopeo = new Skopeo(work, up);
+    assertSkopeoSeesTheSameImage(new Skopeo(work, up), work, up + "/team/proxied:1",
+        proxy.authority() + "/team/proxied:1");
+  }
+
+  /**
+   * skopeo reads the same manifest bytes ({@code inspect --raw}) and copies the same blobs into an
+   * OCI layout from the upstream directly and through the cache.
+   */
+  static void assertSkopeoSeesTheSameImage(Skopeo skopeo, Path work, String upstreamImage,
+      String cachedImage) throws IOException {
     byte[] direct = skopeo.check("inspect", "--raw", "--tls-verify=false",
-        "docker://" + up + "/team/proxied:1").stdout();
+        "docker://" + upstreamImage).stdout();
     byte[] cached = skopeo.check("inspect", "--raw", "--tls-verify=false",
-        "docker://" + proxy.authority() + "/team/proxied:1").stdout();
+        "docker://" + cachedImage).stdout();
     assertArrayEquals(direct, cached);
 
     Path fromUpstream = work.resolve("oci-upstream");
     Path fromProxy = work.resolve("oci-proxy");
-    skopeo.check("copy", "--src-tls-verify=false", "docker://" + up + "/team/proxied:1",
+    skopeo.check("copy", "--src-tls-verify=false", "docker://" + upstreamImage,
         "oci:" + fromUpstream + ":x");
-    skopeo.check("copy", "--src-tls-verify=false",
-        "docker://" + proxy.authority() + "/team/proxied:1", "oci:" + fromProxy + ":x");
+    skopeo.check("copy", "--src-tls-verify=false", "docker://" + cachedImage,
+        "oci:" + fromProxy + ":x");
     Map<String, byte[]> a = blobs(fromUpstream);
     Map<String, byte[]> b = blobs(fromProxy);
     assertEquals(a.keySet(), b.keySet());

@@ -1,6 +1,5 @@
 package dev.berth.it.clients;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,14 +8,11 @@ import dev.berth.it.support.BerthProcess;
 import dev.berth.it.support.DockerRegistryProcess;
 import dev.berth.it.support.Programs;
 import dev.berth.registry.servlet.testing.RegistryClient;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -57,22 +53,8 @@ class ProxyLauncherIT {
 
         String up = upstream.url().getAuthority();
         Skopeo skopeo = new Skopeo(work, berth.authority());
-        byte[] direct = skopeo.check("inspect", "--raw", "--tls-verify=false",
-            "docker://" + up + "/team/app:1").stdout();
-        byte[] cached = skopeo.check("inspect", "--raw", "--tls-verify=false",
-            "docker://" + berth.authority() + "/team/app:1").stdout();
-        assertArrayEquals(direct, cached);
-        Path fromUpstream = work.resolve("oci-upstream");
-        Path fromProxy = work.resolve("oci-proxy");
-        skopeo.check("copy", "--src-tls-verify=false", "docker://" + up + "/team/app:1",
-            "oci:" + fromUpstream + ":x");
-        skopeo.check("copy", "--src-tls-verify=false",
-            "docker://" + berth.authority() + "/team/app:1", "oci:" + fromProxy + ":x");
-        Map<String, byte[]> a = blobs(fromUpstream);
-        Map<String, byte[]> b = blobs(fromProxy);
-        assertEquals(a.keySet(), b.keySet());
-        a.forEach((name, bytes) -> assertArrayEquals(bytes, b.get(name), name));
-        assertTrue(a.size() >= 3, "manifest, config and layer: " + a.keySet());
+        ProxyClientsIT.assertSkopeoSeesTheSameImage(skopeo, work, up + "/team/app:1",
+            berth.authority() + "/team/app:1");
       }
       assertTrue(Files.isDirectory(work.resolve(
           "cache/docker/registry/v2/repositories/team/app/_manifests/tags/1")),
@@ -92,16 +74,5 @@ class ProxyLauncherIT {
         + " --proxy-upstreams): give both username and password, or neither"), r::toString);
     assertFalse(r.output().contains(PASSWORD), r::toString);
     assertFalse(r.output().contains("listening on"), r::toString);
-  }
-
-  /** Every file under an OCI layout's {@code blobs/}, by relative path. */
-  private static Map<String, byte[]> blobs(Path layout) throws IOException {
-    Map<String, byte[]> all = new TreeMap<>();
-    try (Stream<Path> files = Files.walk(layout.resolve("blobs"))) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        all.put(layout.relativize(f).toString(), Files.readAllBytes(f));
-      }
-    }
-    return all;
   }
 }
