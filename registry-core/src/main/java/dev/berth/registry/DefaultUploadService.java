@@ -101,7 +101,9 @@ final class DefaultUploadService implements UploadService {
   @Override
   public UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,
       ContentRange range, long length) {
-    return receiveChunk(repository, id, range, length, false);
+    requireSession(repository, id);
+    UploadParts parts = new UploadParts(storage, repository, id);
+    return receiveChunk(repository, id, range, length, false, parts, parts.size());
   }
 
   @Override
@@ -109,7 +111,9 @@ final class DefaultUploadService implements UploadService {
       ContentRange range, long length) {
     requireVerifiable(digest);
     requireSession(repository, id);
-    if (range == null && new UploadParts(storage, repository, id).size() == 0) {
+    UploadParts parts = new UploadParts(storage, repository, id);
+    long held = parts.size();
+    if (range == null && held == 0) {
       // POST, then the whole blob in one PUT (most clients' push): received as a monolithic push,
       // straight into the blob's place, instead of into a part that is then moved there. Saves a
       // third of the CPU and the metadata writes of a part (bench: push.n).
@@ -122,15 +126,13 @@ final class DefaultUploadService implements UploadService {
         }
       });
     }
-    return new ChainedBody<>(receiveChunk(repository, id, range, length, true),
+    return new ChainedBody<>(receiveChunk(repository, id, range, length, true, parts, held),
         status -> complete(repository, id, digest), refused -> { });
   }
 
+  /** A chunk of a session found to exist, which holds {@code offset} bytes in {@code parts}. */
   private UploadBody<UploadStatus> receiveChunk(RepositoryName repository, String id,
-      ContentRange range, long length, boolean closing) {
-    requireSession(repository, id);
-    UploadParts parts = new UploadParts(storage, repository, id);
-    long offset = parts.size();
+      ContentRange range, long length, boolean closing, UploadParts parts, long offset) {
     if (range != null) {
       if (range.start() != offset) {
         throw new RegistryException(ErrorCode.RANGE_INVALID, "chunk " + range.start() + "-"
