@@ -17,9 +17,10 @@ public final class AccessGrants {
 
   private static final AccessGrants NONE = new AccessGrants(Map.of());
 
-  private final Map<String, Set<String>> actions;
+  /** Actions by resource type, then name: asked on every request, so no key is built. */
+  private final Map<String, Map<String, Set<String>>> actions;
 
-  private AccessGrants(Map<String, Set<String>> actions) {
+  private AccessGrants(Map<String, Map<String, Set<String>>> actions) {
     this.actions = actions;
   }
 
@@ -29,17 +30,24 @@ public final class AccessGrants {
 
   /** The grants of these scopes (classes ignored, as distribution does). */
   public static AccessGrants of(Collection<Scope> scopes) {
-    Map<String, Set<String>> map = new HashMap<>();
+    Map<String, Map<String, Set<String>>> map = new HashMap<>();
     for (Scope s : scopes) {
-      map.computeIfAbsent(key(s.type(), s.name()), k -> new HashSet<>()).addAll(s.actions());
+      map.computeIfAbsent(s.type(), k -> new HashMap<>())
+          .computeIfAbsent(s.name(), k -> new HashSet<>()).addAll(s.actions());
     }
-    map.replaceAll((k, v) -> Set.copyOf(v));
-    return new AccessGrants(Map.copyOf(map));
+    Map<String, Map<String, Set<String>>> frozen = new HashMap<>();
+    map.forEach((type, byName) -> {
+      Map<String, Set<String>> names = new HashMap<>();
+      byName.forEach((name, granted) -> names.put(name, Set.copyOf(granted)));
+      frozen.put(type, Map.copyOf(names));
+    });
+    return new AccessGrants(Map.copyOf(frozen));
   }
 
   /** Whether {@code action} on the resource is granted, directly or through {@code *}. */
   public boolean allows(String type, String name, String action) {
-    Set<String> granted = actions.get(key(type, name));
+    Map<String, Set<String>> byName = actions.get(type);
+    Set<String> granted = byName == null ? null : byName.get(name);
     return granted != null && (granted.contains(Scope.ALL_ACTIONS) || granted.contains(action));
   }
 
@@ -55,10 +63,6 @@ public final class AccessGrants {
 
   public boolean isEmpty() {
     return actions.isEmpty();
-  }
-
-  private static String key(String type, String name) {
-    return type + '\u0000' + name;
   }
 
   @Override

@@ -20,6 +20,8 @@ import java.util.Optional;
  */
 public final class BearerAuthenticator implements Authenticator {
 
+  private static final String BEARER = "Bearer";
+
   private final TokenVerifier verifier;
   private final String realm;
   private final String service;
@@ -46,7 +48,7 @@ public final class BearerAuthenticator implements Authenticator {
     }
     String header = authorization.get().strip();
     int space = header.indexOf(' ');
-    if (space < 0 || !header.substring(0, space).equalsIgnoreCase("Bearer")) {
+    if (space != BEARER.length() || !header.regionMatches(true, 0, BEARER, 0, space)) {
       return new Authentication.Authenticated(Identity.anonymous());
     }
     String token = header.substring(space + 1).strip();

@@ -1,9 +1,5 @@
 package dev.berth.registry.auth.token;
 
-import com.google.common.base.Ticker;
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import com.google.common.hash.Hashing;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -19,8 +15,6 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.berth.registry.auth.AccessGrants;
 import dev.berth.registry.auth.AuthConfigException;
 import dev.berth.registry.auth.Scope;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -78,7 +72,7 @@ public final class TokenVerifier {
   static final Duration CACHE_FOR = Duration.ofMinutes(1);
 
   private final TrustedKeys keys;
-  private final Cache<ByteBuffer, VerifiedToken> verified;
+  private final VerifiedTokens verified;
   private final AtomicLong signatureChecks = new AtomicLong();
   private final byte[] secret;
   private final String issuer;
@@ -101,14 +95,7 @@ public final class TokenVerifier {
       algs.add(JWSAlgorithm.parse(name));
     }
     this.algorithms = Set.copyOf(algs);
-    Ticker ticker = new Ticker() {
-      @Override
-      public long read() {
-        return clock.millis() * 1_000_000L;
-      }
-    };
-    this.verified = CacheBuilder.newBuilder().maximumSize(CACHE_ENTRIES)
-        .expireAfterWrite(CACHE_FOR).ticker(ticker).build();
+    this.verified = new VerifiedTokens(CACHE_ENTRIES, CACHE_FOR, LEEWAY);
   }
 
   /** Reads the configured keys now. */
@@ -139,18 +126,18 @@ public final class TokenVerifier {
     if (token.length() > MAX_TOKEN_LENGTH) {
       throw new InvalidTokenException("token longer than " + MAX_TOKEN_LENGTH + " characters");
     }
-    ByteBuffer key = ByteBuffer.wrap(Hashing.sha256().hashString(token, StandardCharsets.UTF_8)
-        .asBytes());
-    VerifiedToken hit = verified.getIfPresent(key);
+    VerifiedTokens.Key key = VerifiedTokens.Key.of(token);
+    long now = clock.millis();
+    VerifiedTokens.Entry hit = verified.get(key, now);
     if (hit != null) {
-      if (!clock.instant().isAfter(hit.expiresAt().plus(LEEWAY))) {
-        return hit;
+      if (now <= hit.refusedAfter()) {
+        return hit.token();
       }
-      verified.invalidate(key);
-      throw new InvalidTokenException("token expired at " + hit.expiresAt());
+      verified.remove(key);
+      throw new InvalidTokenException("token expired at " + hit.token().expiresAt());
     }
     VerifiedToken fresh = verifyUncached(token);
-    verified.put(key, fresh);
+    verified.put(key, fresh, now);
     return fresh;
   }
 
