@@ -32,7 +32,8 @@ final class Auth {
     this.config = bench.config;
   }
 
-  record Server(Bench.Target target, String authorization) {}
+  /** A server; with auth, the two forms of the same token (key in x5c, key by kid). */
+  record Server(Bench.Target target, String authorization, String kidAuthorization) {}
 
   void measure() throws Exception {
     if (!config.wants("auth")) {
@@ -43,6 +44,8 @@ final class Auth {
     Tokens.Signer signer = Tokens.Signer.generate(dir);
     String token = signer.token(SERVICE, ISSUER, REPOSITORY, Duration.ofDays(1));
     String bearer = "Authorization: Bearer " + token;
+    String bearerKid = "Authorization: Bearer " + signer.tokenWithKeyId(SERVICE, ISSUER,
+        REPOSITORY, Duration.ofDays(1));
     // One data set, copied so that no two servers share a folder.
     Path seedRoot = dir.resolve("seed");
     Layout layout = new Layout(seedRoot);
@@ -78,15 +81,22 @@ final class Auth {
       List<Server> servers = new ArrayList<>();
       for (int i = 0; i < 4; i++) {
         String authorization = i % 2 == 0 ? bearer : null;
+        String kidAuthorization = i % 2 == 0 ? bearerKid : null;
         Processes.awaitOk(ports[i], started.get(i), Duration.ofSeconds(120), authorization);
         servers.add(new Server(new Bench.Target(names.get(i).startsWith("berth") ? "berth"
             : "registry2", "http://127.0.0.1:" + ports[i], started.get(i),
-            dir.resolve(names.get(i))), authorization));
+            dir.resolve(names.get(i))), authorization, kidAuthorization));
       }
       refusesAnonymous(servers.get(0), "Berth");
       refusesAnonymous(servers.get(2), "registry:2");
+      for (int i : new int[] {0, 2}) {
+        Server s = servers.get(i);
+        Processes.awaitOk(ports[i], started.get(i), Duration.ofSeconds(10),
+            s.kidAuthorization());
+      }
       bench.info("auth: Berth and registry:2 verify an ES256 token with an x5c header chaining to"
-          + " the same root bundle; Berth remembers a verified token for up to a minute "
+          + " the same root bundle (" + token.length() + " characters), and the same grant "
+          + "naming its key by kid (" + (bearerKid.length() - 22) + " characters); Berth remembers a verified token for up to a minute "
           + "(docs/security.md), registry:2 verifies the signature on every request");
       rows(servers, pullBlob);
     } finally {
@@ -104,6 +114,8 @@ final class Auth {
         "req/s", true);
     Row p99Auth = bench.row("auth.manifest.get.p99", "manifest GET by tag, token auth, p99 "
         + "latency (wrk)", "ms", false);
+    Row getKid = bench.row("auth.manifest.get.kid.rps", "manifest GET by tag, token auth, key "
+        + "by kid, " + c, "req/s", true);
     Row getOpen = bench.row("auth.manifest.get.none.rps", "manifest GET by tag, no auth (same "
         + "rounds), " + c, "req/s", true);
     Row pullAuth = bench.row("auth.pull.n", "blob pull, " + size + ", token auth, " + n, "MB/s",
@@ -115,11 +127,17 @@ final class Auth {
     // A full-length warm-up: with 1 s (as the manifests group has), Berth's rates still doubled
     // from round to round in the first run (fresh JVMs; the auth path has its own code to
     // compile), so the median measured the JIT, not auth.
-    alternate("manifest GET by tag, token auth and none", servers, List.of(getAuth, p99Auth),
-        java.util.Arrays.asList(getOpen, null), (s, round) -> {
+    alternate("manifest GET by tag, token auth and none", servers, List.of(getAuth, p99Auth,
+        getKid), java.util.Arrays.asList(getOpen, null, null), (s, round) -> {
           LoadTools.Wrk w = LoadTools.wrk(s.target().base() + manifest, config.connections,
               config.loadSeconds, headers(s, accept));
-          return new double[] {w.requestsPerSecond(), w.p99Millis()};
+          if (s.kidAuthorization() == null) {
+            return new double[] {w.requestsPerSecond(), w.p99Millis(), Double.NaN};
+          }
+          bench.pause();
+          LoadTools.Wrk kid = LoadTools.wrk(s.target().base() + manifest, config.connections,
+              config.loadSeconds, accept, s.kidAuthorization());
+          return new double[] {w.requestsPerSecond(), w.p99Millis(), kid.requestsPerSecond()};
         });
     String blob = "/v2/" + REPOSITORY + "/blobs/" + pullBlob;
     alternate("blob pull, token auth and none", servers, List.of(pullAuth), List.of(pullOpen),
@@ -128,7 +146,8 @@ final class Auth {
               round < 0 ? 2 : config.loadSeconds * 2, headers(s));
           return new double[] {w.bytesPerSecond() / 1e6};
         });
-    for (Row[] pair : new Row[][] {{getAuth, getOpen}, {pullAuth, pullOpen}}) {
+    for (Row[] pair : new Row[][] {{getAuth, getOpen}, {getKid, getOpen},
+        {pullAuth, pullOpen}}) {
       pair[0].addNote(String.format(Locale.ROOT, "auth keeps %s of Berth's and %s of registry:2's "
           + "throughput without auth", share(pair[0].berthMedian(), pair[1].berthMedian()),
           share(pair[0].registry2Median(), pair[1].registry2Median())));
