@@ -5,6 +5,7 @@ import dev.berth.registry.events.EventJson;
 import dev.berth.registry.events.NotificationEndpoint;
 import dev.berth.registry.events.NotificationStats;
 import dev.berth.registry.gc.CollectionInProgressException;
+import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
@@ -64,8 +65,8 @@ final class EndpointDelivery implements Runnable {
     this.clock = clock;
     this.metrics = metrics;
     this.client = client;
-    this.directory = "_berth/outbox/" + endpoint.name();
-    this.leaseKind = new GcLease.Kind("_berth/outbox-lease/" + endpoint.name(),
+    this.directory = StoragePaths.outboxDirectory(endpoint.name());
+    this.leaseKind = new GcLease.Kind(StoragePaths.outboxLeaseDirectory(endpoint.name()),
         "delivery to " + endpoint.name(), LEASE_TERM, LEASE_TERM.dividedBy(3));
     this.thread = new Thread(this, "berth-notify-" + endpoint.name());
     thread.setDaemon(true);

@@ -13,6 +13,7 @@ import dev.berth.registry.Registry;
 import dev.berth.registry.events.EventJson;
 import dev.berth.registry.events.NotificationEndpoint;
 import dev.berth.registry.events.NotificationStats;
+import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.JettyTestServer;
@@ -180,7 +181,7 @@ class WebhookDeliveryTest {
   /** Delivered entries are deleted: the outbox empties once everything has arrived. */
   static void assertOutboxEmpty(Registry registry, String endpoint) {
     long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!registry.storage().list("_berth/outbox/" + endpoint).isEmpty()) {
+    while (!registry.storage().list(StoragePaths.outboxDirectory(endpoint)).isEmpty()) {
       assertTrue(System.nanoTime() < deadline, "outbox never emptied");
       Thread.onSpinWait();
     }
