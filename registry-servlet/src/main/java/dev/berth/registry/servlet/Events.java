@@ -102,7 +102,7 @@ final class Events {
     Event.RequestInfo info = new Event.RequestInfo(UUID.randomUUID().toString(),
         ClientAddress.of(request, ex.options.trustedProxies()), request.getHeader("Host"),
         request.getMethod(), request.getHeader("User-Agent"));
-    Event.Source source = new Event.Source(request.getLocalName() + ":" + request.getLocalPort(),
+    Event.Source source = new Event.Source(request.getLocalAddr() + ":" + request.getLocalPort(),
         instanceId);
     sink().emit(Event.of(action, target, info, ex.permit.user().orElse(null), source));
   }
