@@ -43,7 +43,7 @@ class WebhookIT {
   }
 
   private BerthProcess start(WebhookReceiver receiver) throws Exception {
-    return BerthProcess.start("--storage", data.toString(), "--notification-endpoints",
+    return BerthProcess.start("--storage", data.toString(), "--webhook-endpoints",
         endpoints(receiver));
   }
 
@@ -100,7 +100,7 @@ class WebhookIT {
   @Test
   void aBadEndpointStopsTheStartNamingItsKey() {
     Programs.Result r = BerthProcess.run("serve", "--storage", data.toString(),
-        "--notification-endpoints", "[{\"name\":\"hook\",\"url\":\"ftp://x\",\"threshold\":0}]");
+        "--webhook-endpoints", "[{\"name\":\"hook\",\"url\":\"ftp://x\",\"threshold\":0}]");
     assertEquals(2, r.exitCode(), r::toString);
     assertTrue(r.toString().contains("notifications.endpoints[0].url"), r::toString);
     assertTrue(r.toString().contains("notifications.endpoints[0].threshold"), r::toString);

@@ -201,7 +201,7 @@ final class SettingTable {
       of("auth.anonymousPull", "--anonymous-pull", "false", BOOLEAN, L,
           "anyone may pull (and list) every repository; pushing and deleting still need a user"
               + " (htpasswd or the token server)"),
-      of("notifications.endpoints", "--notification-endpoints", "", OBJECTS, L,
+      of("notifications.endpoints", "--webhook-endpoints", "", OBJECTS, L,
           "webhook receivers: a list of {name, url, headers, timeout, threshold, backoff,"
               + " ignoredmediatypes, ignore: {mediatypes, actions}, disabled, format} (JSON on"
               + " the command line); see docs/operations.md"),
