@@ -105,8 +105,8 @@ class NotificationSettingsTest {
         p + "[1].disabled = 'maybe'" + from + "true or false",
         p + "[3].name = 'dup'" + from
             + "two endpoints have this name (it names the endpoint's outbox)"),
-        problems.stream().map(s -> s.replaceAll("(not an absolute http:// or https:// URL).*", "$1"))
-            .toList());
+        problems.stream().map(s -> s.replaceAll("(not an absolute http:// or https:// URL).*",
+            "$1")).toList());
     assertFalse(problems.toString().contains("hidden-value"), problems.toString());
   }
 }
