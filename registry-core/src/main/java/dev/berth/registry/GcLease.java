@@ -41,15 +41,31 @@ final class GcLease implements AutoCloseable {
 
   private record Holder(String owner, Instant expires) {}
 
+  /**
+   * Where a lease's generations live and how long they last: the collection's, or another task
+   * that one instance at a time must do (an endpoint's webhook delivery, docs/design/webhooks.md).
+   */
+  record Kind(String directory, String task, Duration term, Duration renewEvery) {
+    static final Kind COLLECTION = new Kind(StoragePaths.gcLeaseDirectory(), "collection", TERM,
+        RENEW_EVERY);
+
+    String path(long generation) {
+      return directory + "/" + String.format("%020d", generation);
+    }
+  }
+
   private final Storage storage;
   private final Clock clock;
+  private final Kind kind;
   private final String owner;
   private final long generation;
   private Instant renewedAt;
 
-  private GcLease(Storage storage, Clock clock, String owner, long generation, Instant now) {
+  private GcLease(Storage storage, Clock clock, Kind kind, String owner, long generation,
+      Instant now) {
     this.storage = storage;
     this.clock = clock;
+    this.kind = kind;
     this.owner = owner;
     this.generation = generation;
     this.renewedAt = now;
@@ -61,14 +77,24 @@ final class GcLease implements AutoCloseable {
    * @throws CollectionInProgressException when another collection holds it
    */
   static GcLease acquire(Storage storage, Clock clock) {
-    String owner = host() + " pid " + ProcessHandle.current().pid() + " collection "
+    return acquire(storage, clock, Kind.COLLECTION);
+  }
+
+  /**
+   * Takes a lease of {@code kind}.
+   *
+   * @throws CollectionInProgressException when another instance holds it
+   */
+  static GcLease acquire(Storage storage, Clock clock, Kind kind) {
+    String owner = host() + " pid " + ProcessHandle.current().pid() + " " + kind.task() + " "
         + UUID.randomUUID().toString().substring(0, 8);
+    Duration term = kind.term();
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      List<Long> generations = generations(storage);
+      List<Long> generations = generations(storage, kind);
       long top = generations.isEmpty() ? 0 : generations.get(generations.size() - 1);
       Instant now = clock.instant();
       if (top > 0) {
-        Optional<Holder> holder = read(storage, top);
+        Optional<Holder> holder = read(storage, kind, top);
         if (holder.isEmpty()) {
           continue; // released or taken over since the listing: look again
         }
@@ -77,22 +103,24 @@ final class GcLease implements AutoCloseable {
         }
       }
       long mine = top + 1;
-      if (!storage.writeIfAbsent(StoragePaths.gcLease(mine), json(owner, now.plus(TERM)))) {
-        throw busy(read(storage, mine).orElse(new Holder("another collection", now.plus(TERM))));
+      if (!storage.writeIfAbsent(kind.path(mine), json(owner, now.plus(term)))) {
+        throw busy(read(storage, kind, mine).orElse(new Holder("another " + kind.task(),
+            now.plus(term))));
       }
-      Holder written = read(storage, mine).orElse(null);
+      Holder written = read(storage, kind, mine).orElse(null);
       if (written == null || !written.owner().equals(owner)) {
         // Check-then-write across instances: another instance's create came after ours.
-        throw busy(written != null ? written : new Holder("another collection", now.plus(TERM)));
+        throw busy(written != null ? written : new Holder("another " + kind.task(),
+            now.plus(term)));
       }
       for (long older : generations) {
-        storage.delete(StoragePaths.gcLease(older));
+        storage.delete(kind.path(older));
       }
-      return new GcLease(storage, clock, owner, mine, now);
+      return new GcLease(storage, clock, kind, owner, mine, now);
     }
     throw new CollectionInProgressException("the garbage collection lease changed hands "
         + ATTEMPTS + " times while this collection tried to take it", "another collection",
-        clock.instant().plus(TERM));
+        clock.instant().plus(term));
   }
 
   /** Who this collection is, for the records it leaves ({@link SweepIntents}). */
@@ -107,29 +135,29 @@ final class GcLease implements AutoCloseable {
    */
   synchronized void check() {
     Instant now = clock.instant();
-    if (now.isBefore(renewedAt.plus(RENEW_EVERY))) {
+    if (now.isBefore(renewedAt.plus(kind.renewEvery()))) {
       return;
     }
-    List<Long> generations = generations(storage);
-    Optional<Holder> mine = read(storage, generation);
+    List<Long> generations = generations(storage, kind);
+    Optional<Holder> mine = read(storage, kind, generation);
     long top = generations.isEmpty() ? 0 : generations.get(generations.size() - 1);
     if (top != generation || mine.isEmpty() || !mine.get().owner().equals(owner)) {
-      Holder other = top > 0 ? read(storage, top).orElse(null) : null;
-      throw new CollectionInProgressException("garbage collection " + owner + " lost its lease"
+      Holder other = top > 0 ? read(storage, kind, top).orElse(null) : null;
+      throw new CollectionInProgressException(kind.task() + " " + owner + " lost its lease"
           + (other == null ? "" : " to " + other.owner()) + " (it ran longer than "
-          + TERM.toSeconds() + " s without renewing it); it stops here",
+          + kind.term().toSeconds() + " s without renewing it); it stops here",
           other == null ? "nobody" : other.owner(), other == null ? now : other.expires());
     }
-    storage.write(StoragePaths.gcLease(generation), json(owner, now.plus(TERM)), false);
+    storage.write(kind.path(generation), json(owner, now.plus(kind.term())), false);
     renewedAt = now;
   }
 
   /** Gives the lease up, if it is still this collection's. */
   @Override
   public synchronized void close() {
-    Optional<Holder> mine = read(storage, generation);
+    Optional<Holder> mine = read(storage, kind, generation);
     if (mine.isPresent() && mine.get().owner().equals(owner)) {
-      storage.delete(StoragePaths.gcLease(generation));
+      storage.delete(kind.path(generation));
     }
   }
 
@@ -139,9 +167,9 @@ final class GcLease implements AutoCloseable {
         holder.expires());
   }
 
-  private static List<Long> generations(Storage storage) {
+  private static List<Long> generations(Storage storage, Kind kind) {
     List<Long> generations = new ArrayList<>();
-    for (String name : storage.list(StoragePaths.gcLeaseDirectory())) {
+    for (String name : storage.list(kind.directory())) {
       long generation = UploadParts.offsetOf(name);
       if (generation > 0 && name.length() == 20) {
         generations.add(generation);
@@ -150,10 +178,10 @@ final class GcLease implements AutoCloseable {
     return generations;
   }
 
-  private static Optional<Holder> read(Storage storage, long generation) {
+  private static Optional<Holder> read(Storage storage, Kind kind, long generation) {
     try {
       JsonObject json = JsonParser.parseString(new String(storage.read(
-          StoragePaths.gcLease(generation)), StandardCharsets.UTF_8)).getAsJsonObject();
+          kind.path(generation)), StandardCharsets.UTF_8)).getAsJsonObject();
       return Optional.of(new Holder(json.get("owner").getAsString(),
           Instant.parse(json.get("expires").getAsString())));
     } catch (ObjectNotFoundException e) {

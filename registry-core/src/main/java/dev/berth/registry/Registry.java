@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import dev.berth.registry.events.EventSink;
+import dev.berth.registry.events.NotificationEndpoint;
 import dev.berth.registry.gc.CollectionInProgressException;
 import dev.berth.registry.gc.GcOptions;
 import dev.berth.registry.gc.GcReport;
@@ -20,6 +22,7 @@ import dev.berth.registry.upstream.Upstream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Predicate;
 
@@ -40,6 +43,7 @@ public final class Registry implements AutoCloseable {
   private final RegistryOptions options;
   private final Services services;
   private final StartReport startReport;
+  private final Notifier notifier;
   /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
   private volatile boolean readOnly;
 
@@ -52,6 +56,15 @@ public final class Registry implements AutoCloseable {
     this.startReport = b.recoverOnStart
         ? services.upkeep().recover(b.purgeUploadsOnStart && !b.readOnly)
         : StartReport.NOTHING;
+    this.notifier = Notifier.start(b.endpoints, services.served(), b.clock, b.metrics);
+  }
+
+  /**
+   * Where the HTTP layer reports pushes, pulls, mounts and deletes, and what their delivery did
+   * ({@link EventSink#stats()}; docs/design/webhooks.md).
+   */
+  public EventSink events() {
+    return notifier;
   }
 
   /** What the registry found and did when it was built over its storage. */
@@ -199,6 +212,7 @@ public final class Registry implements AutoCloseable {
    */
   @Override
   public void close() {
+    notifier.close();
     services.digesters().shutdown();
     if (services.proxy() != null) {
       services.proxy().pulls.flush();
@@ -229,8 +243,15 @@ public final class Registry implements AutoCloseable {
     private boolean purgeUploadsOnStart = true;
     private boolean readOnly;
     RegistryMetrics metrics = RegistryMetrics.NONE;
+    List<NotificationEndpoint> endpoints = List.of();
 
     private Builder() {}
+
+    /** Webhook receivers told of pushes, pulls, mounts and deletes (docs/design/webhooks.md). */
+    public Builder notifications(List<NotificationEndpoint> endpoints) {
+      this.endpoints = List.copyOf(endpoints);
+      return this;
+    }
 
     /** Where to report the registry's work (docs/design/metrics.md); nowhere by default. */
     public Builder metrics(RegistryMetrics metrics) {

@@ -158,7 +158,7 @@ final class ProxySettings {
   }
 
   /** A member as text (a YAML number or boolean as written), or null when absent or null. */
-  private static String text(JsonObject entry, String member) {
+  static String text(JsonObject entry, String member) {
     JsonElement e = entry.get(member);
     if (e == null || e.isJsonNull()) {
       return null;

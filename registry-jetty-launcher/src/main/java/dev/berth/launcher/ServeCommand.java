@@ -3,6 +3,7 @@ package dev.berth.launcher;
 import dev.berth.jetty.BerthServer;
 import dev.berth.jetty.BoundServer;
 import dev.berth.registry.Registry;
+import dev.berth.registry.events.NotificationEndpoint;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.StartReport;
 import dev.berth.registry.auth.seam.AuthSetup;
@@ -49,6 +50,7 @@ final class ServeCommand {
     BerthServer.prepare();
     List<Settings.Problem> problems = new ArrayList<>(StartChecks.storageToServe(settings));
     ProxyOptions proxy = ProxySettings.read(settings, problems);
+    List<NotificationEndpoint> endpoints = NotificationSettings.read(settings, problems);
     KeyStore keyStore = StartChecks.tls(settings, problems);
     List<X509Certificate> clientCas = AuthStart.clientCas(settings, problems);
     AuthSetup auth = problems.isEmpty() ? AuthStart.setup(settings, !clientCas.isEmpty(),
@@ -99,6 +101,7 @@ final class ServeCommand {
       RegistryMetrics reported = metrics == null ? RegistryMetrics.NONE : metrics;
       registry = settings.buildRegistry(storage, b -> {
         b.metrics(reported);
+        b.notifications(endpoints);
         return proxy == null ? b : proxy.applyTo(b);
       });
     } catch (RuntimeException e) {

@@ -142,7 +142,7 @@ class ConfigurationTest {
     assertEquals("/etc/tls/cert.pem", s.get("http.tls.certificate"));
     assertEquals("/etc/tls/key.pem", s.get("http.tls.key"));
     assertEquals("[{\"name\":\"hook\",\"url\":\"http://hook.example/events\",\"timeout\":\"1s\"}]",
-        s.pendingValues().get("notifications.endpoints"));
+        s.get("notifications.endpoints"));
     assertEquals(":5001", s.get("http.debug.address"));
     assertEquals("true", s.get("http.debug.prometheus.enabled"));
     assertEquals("/metrics", s.get("http.debug.prometheus.path"));

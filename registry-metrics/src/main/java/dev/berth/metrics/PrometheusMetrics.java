@@ -99,6 +99,8 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
       "events delivered, by endpoint", "endpoint");
   private final Counter notificationsFailed = counter("berth_notifications_failed",
       "failed delivery attempts, by endpoint", "endpoint");
+  private final Counter notificationsDropped = counter("berth_notifications_dropped",
+      "pull events dropped because the endpoint's memory queue was full", "endpoint");
 
   private PrometheusMetrics() {
     gauge("berth_read_only", "1 while the registry is read-only", r -> r.readOnly() ? 1 : 0);
@@ -216,6 +218,11 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
   @Override
   public void notificationFailed(String endpoint) {
     notificationsFailed.labelValues(endpoint).inc();
+  }
+
+  @Override
+  public void notificationDropped(String endpoint) {
+    notificationsDropped.labelValues(endpoint).inc();
   }
 
   // The exposition (MetricsExposition)

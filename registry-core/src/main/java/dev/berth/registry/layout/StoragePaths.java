@@ -16,6 +16,8 @@ import dev.berth.registry.oci.Tag;
  * │   ├── referrers-index-version                         written once the index is complete
  * │   ├── pending/&lt;id&gt;                                    a multi-object change in flight (JSON)
  * │   ├── health/&lt;probe id&gt;                              a readiness probe's object, for a moment
+ * │   ├── outbox/&lt;endpoint&gt;/&lt;time-ordered name&gt;           a webhook event not yet delivered (JSON)
+ * │   ├── outbox-lease/&lt;endpoint&gt;/&lt;generation&gt;            the instance delivering the endpoint
  * │   └── gc/
  * │       ├── lease/&lt;generation, 20 digits&gt;                 the running collection's lease (JSON)
  * │       └── sweeping/&lt;alg&gt;-&lt;hex&gt;                        a digest a collector is deleting now
@@ -237,6 +239,19 @@ public final class StoragePaths {
 
   public static String pending(String id) {
     return pendingDirectory() + "/" + id;
+  }
+
+  /**
+   * {@code _berth/outbox/<endpoint>}: one object per webhook event waiting for the endpoint, named
+   * so that name order is emission order (docs/design/webhooks.md).
+   */
+  public static String outboxDirectory(String endpoint) {
+    return BERTH + "/outbox/" + endpoint;
+  }
+
+  /** {@code _berth/outbox-lease/<endpoint>}: which instance delivers the endpoint's outbox. */
+  public static String outboxLeaseDirectory(String endpoint) {
+    return BERTH + "/outbox-lease/" + endpoint;
   }
 
   /**

@@ -66,4 +66,7 @@ public interface RegistryMetrics {
 
   /** A delivery attempt to {@code endpoint} failed (it will be retried). */
   default void notificationFailed(String endpoint) {}
+
+  /** A pull event for {@code endpoint} was dropped: its in-memory queue was full. */
+  default void notificationDropped(String endpoint) {}
 }

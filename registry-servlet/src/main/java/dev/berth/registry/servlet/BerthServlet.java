@@ -105,9 +105,10 @@ public class BerthServlet extends HttpServlet {
     this.access = access;
     this.options = options;
     this.failures = new Failures();
-    this.manifests = new ManifestHandlers(registry);
-    this.blobs = new BlobHandlers(registry);
-    this.uploads = new UploadHandlers(registry);
+    Events events = new Events(registry);
+    this.manifests = new ManifestHandlers(registry, events);
+    this.blobs = new BlobHandlers(registry, events);
+    this.uploads = new UploadHandlers(registry, events);
     this.listings = new ListingHandlers(registry);
     this.referrers = new ReferrersHandlers(registry);
   }

@@ -20,9 +20,11 @@ final class BlobHandlers {
   private static final int BUFFER = 256 * 1024;
 
   private final Registry registry;
+  private final Events events;
 
-  BlobHandlers(Registry registry) {
+  BlobHandlers(Registry registry, Events events) {
     this.registry = registry;
+    this.events = events;
   }
 
   void get(Exchange ex) throws IOException {
@@ -69,6 +71,7 @@ final class BlobHandlers {
         remaining -= n;
       }
     }
+    events.blobPulled(ex, digest, size);
   }
 
   /**
@@ -137,7 +140,9 @@ final class BlobHandlers {
   }
 
   void delete(Exchange ex) {
-    registry.blobs().delete(ex.repository(), Digest.parse(ex.path("digest")));
+    Digest digest = Digest.parse(ex.path("digest"));
+    registry.blobs().delete(ex.repository(), digest);
+    events.blobDeleted(ex, digest);
     ex.sendEmpty(202);
   }
 }

@@ -19,9 +19,11 @@ import java.util.Optional;
 /** {@code /v2/<name>/manifests/<reference>} and the seed's ORAS manifest route. */
 final class ManifestHandlers {
   private final Registry registry;
+  private final Events events;
 
-  ManifestHandlers(Registry registry) {
+  ManifestHandlers(Registry registry, Events events) {
     this.registry = registry;
+    this.events = events;
   }
 
   /** GET and HEAD: the exact bytes and their stored type. */
@@ -46,6 +48,7 @@ final class ManifestHandlers {
         manifest.writeTo(out);
         ex.bytesOut += manifest.size();
       }
+      events.manifestPulled(ex, reference, manifest);
     }
   }
 
@@ -114,6 +117,7 @@ final class ManifestHandlers {
       ex.header("Location", ex.url(Paths.manifest(repository, result.digest())));
       ex.header("Docker-Content-Digest", result.digest().toString());
       result.subject().ifPresent(subject -> ex.header("OCI-Subject", subject.toString()));
+      events.manifestPushed(ex, reference, result.digest(), bytes);
       ex.sendEmpty(201);
     });
   }
@@ -141,7 +145,9 @@ final class ManifestHandlers {
   }
 
   void delete(Exchange ex) {
-    registry.manifests().delete(ex.repository(), Reference.parse(ex.path("ref")));
+    Reference reference = Reference.parse(ex.path("ref"));
+    registry.manifests().delete(ex.repository(), reference);
+    events.manifestDeleted(ex, reference);
     ex.sendEmpty(202);
   }
 }

@@ -20,9 +20,11 @@ import java.util.Optional;
  */
 final class UploadHandlers {
   private final Registry registry;
+  private final Events events;
 
-  UploadHandlers(Registry registry) {
+  UploadHandlers(Registry registry, Events events) {
     this.registry = registry;
+    this.events = events;
   }
 
   /**
@@ -47,6 +49,7 @@ final class UploadHandlers {
             candidate -> mayPull(ex.permit, candidate));
       }
       if (mounted.isPresent()) {
+        events.blobStored(ex, repository, digest, mounted.get().size(), from, true);
         created(ex, repository, digest);
         return;
       }
@@ -56,10 +59,7 @@ final class UploadHandlers {
       Digest digest = Digest.parse(digestParam);
       UploadBody<BlobInfo> body = registry.uploads().receiveWhole(repository, digest,
           ex.contentLength());
-      receive(ex, body, () -> {
-        body.finish();
-        created(ex, repository, digest);
-      });
+      receive(ex, body, () -> pushed(ex, repository, body.finish()));
       return;
     }
     answer(ex, registry.uploads().start(repository), 202);
@@ -86,16 +86,18 @@ final class UploadHandlers {
     RepositoryName repository = ex.repository();
     String id = ex.path("id");
     if (!ex.hasBody()) {
-      registry.uploads().complete(repository, id, digest);
-      created(ex, repository, digest);
+      pushed(ex, repository, registry.uploads().complete(repository, id, digest));
       return;
     }
     UploadBody<BlobInfo> body = registry.uploads().receiveClosing(repository, id, digest,
         contentRange(ex), ex.contentLength());
-    receive(ex, body, () -> {
-      body.finish();
-      created(ex, repository, digest);
-    });
+    receive(ex, body, () -> pushed(ex, repository, body.finish()));
+  }
+
+  /** A blob stored by a push: its event, then the 201. */
+  private void pushed(Exchange ex, RepositoryName repository, BlobInfo blob) {
+    events.blobStored(ex, repository, blob.digest(), blob.size(), null, false);
+    created(ex, repository, blob.digest());
   }
 
   void cancel(Exchange ex) {

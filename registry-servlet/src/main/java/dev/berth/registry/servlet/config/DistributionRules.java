@@ -95,7 +95,8 @@ final class DistributionRules {
       entry("auth.silly", (p, v, w) -> w.problem(p, null, "silly authentication (any"
           + " Authorization header passes) is for distribution's own tests; Berth refuses to serve"
           + " with it rather than serve openly")),
-      entry("notifications", pendingTree("notifications")),
+      entry("notifications.endpoints", DistributionRules::endpoints),
+      entry("notifications.events", DistributionRules::ignored),
       entry("health.storagedriver.enabled", to("health.storage.enabled", Kind.BOOLEAN)),
       entry("health.storagedriver.interval", to("health.storage.interval", Kind.DURATION)),
       entry("health.storagedriver.threshold", to("health.storage.threshold", Kind.TEXT)),
@@ -145,6 +146,32 @@ final class DistributionRules {
         }
       }
     };
+  }
+
+  /**
+   * The endpoints as the launcher reads them (JSON), their {@code timeout} and {@code backoff}
+   * turned from Go durations ({@code 500ms}, {@code 1.5s}, or a bare number of nanoseconds) into
+   * Berth's; anything else is checked member by member where it is read.
+   */
+  private static void endpoints(String path, Object value, DistributionConfig.Walk walk) {
+    if (value instanceof List<?> list) {
+      List<Object> converted = new java.util.ArrayList<>();
+      for (Object entry : list) {
+        if (entry instanceof Map<?, ?> map) {
+          Map<Object, Object> copy = new java.util.LinkedHashMap<>(map);
+          for (String member : List.of("timeout", "backoff")) {
+            if (copy.get(member) != null) {
+              copy.put(member, convert(copy.get(member), Kind.DURATION));
+            }
+          }
+          converted.add(copy);
+        } else {
+          converted.add(entry);
+        }
+      }
+      value = converted;
+    }
+    walk.set("notifications.endpoints", text(value), path);
   }
 
   private static void ignored(String path, Object value, DistributionConfig.Walk walk) {

@@ -201,6 +201,10 @@ final class SettingTable {
       of("auth.anonymousPull", "--anonymous-pull", "false", BOOLEAN, L,
           "anyone may pull (and list) every repository; pushing and deleting still need a user"
               + " (htpasswd or the token server)"),
+      of("notifications.endpoints", "--webhook-endpoints", "", OBJECTS, L,
+          "webhook receivers: a list of {name, url, headers, timeout, threshold, backoff,"
+              + " ignoredmediatypes, ignore: {mediatypes, actions}, disabled, format} (JSON on"
+              + " the command line); see docs/operations.md"),
       of("log.level", "--log-level", "info", LEVEL, L,
           "error, warn, info or debug (Jetty's own messages one level quieter)"),
       of("log.accessLog.enabled", "--access-log", "true", BOOLEAN, L,
@@ -215,6 +219,6 @@ final class SettingTable {
       pending("http.tls.letsEncrypt.*", "certificates from Let's Encrypt", true),
       pending("http.tls.minimumTls", "a minimum TLS version (Jetty's default allows 1.2+)",
           false),
-      pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)", false),
-      pending("notifications.*", "webhook notifications", false));
+      pending("http.tls.cipherSuites", "chosen TLS cipher suites (Jetty's defaults apply)",
+          false));
 }

@@ -142,7 +142,9 @@ public final class Settings {
       return "***";
     }
     if (key.type() == ValueType.OBJECTS) {
-      return value.replaceAll("(\"password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", "$1\"***\"");
+      // Passwords (proxy.upstreams) and webhook headers (an Authorization) are credentials.
+      return value.replaceAll("(\"password\"\\s*:\\s*)\"(?:[^\"\\\\]|\\\\.)*\"", "$1\"***\"")
+          .replaceAll("(\"headers\"\\s*:\\s*)\\{[^}]*}", "$1\"***\"");
     }
     return value;
   }
