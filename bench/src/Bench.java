@@ -29,7 +29,8 @@ import java.util.Set;
  * groups live beside it, one file each: {@link Limits}, {@link Startup}, {@link Manifests},
  * {@link Listings} (tags and catalog), {@link Referrers}, {@link Blobs} (pull and push),
  * {@link ManifestPuts}, {@link Memory}, {@link Gc}, {@link Proxy} (the pull-through caches) and
- * {@link Auth} (its own four servers, token auth on and off). The write rows (push, manifest PUT) also run
+ * {@link Auth} (its own four servers, token auth on and off), {@link S3} (Berth and registry:2 on a
+ * Ceph gateway, one instance and two). The write rows (push, manifest PUT) also run
  * a third server, Berth with {@code --storage-fsync false}, so that the cost of flushing shows
  * within the same rounds. {@link DataSets} and {@link Layout} write the data they read,
  * {@link Processes} runs Berth, registry:2 and the tools, {@link Report} writes the table and the
@@ -135,6 +136,7 @@ public final class Bench {
     guarded("gc", new Gc(this)::measure);
     guarded("proxy", new Proxy(this)::measure);
     guarded("auth", new Auth(this)::measure);
+    guarded("s3", new S3(this)::measure);
     info("whole run took " + Math.round((System.nanoTime() - t0) / 1e9) + " s");
     new Report(this).write();
     // After the report: what the write rows stored waits in work/trash, and deleting many small

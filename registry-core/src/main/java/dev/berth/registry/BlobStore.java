@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import java.io.InputStream;
+import java.net.URI;
 import java.util.Optional;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
@@ -25,6 +26,16 @@ public interface BlobStore {
    * @throws RegistryException {@code BLOB_UNKNOWN} (or {@code NAME_UNKNOWN})
    */
   InputStream open(RepositoryName repository, Digest digest, long offset);
+
+  /**
+   * Where a client may fetch a blob {@link #require} just found, from the storage itself
+   * ({@link dev.berth.registry.storage.Storage#redirectUrl}); empty when the storage gives no
+   * such URLs, and for a repository the pull-through cache serves (its blob may not be stored
+   * yet, and its pulls are counted here).
+   */
+  default Optional<URI> redirect(RepositoryName repository, Digest digest) {
+    return Optional.empty();
+  }
 
   /**
    * Unlinks the blob from the repository; its bytes stay until garbage collection.

@@ -9,6 +9,7 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.layout.StoragePaths;
 import java.io.InputStream;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.time.Clock;
@@ -99,6 +100,14 @@ final class DefaultBlobStore implements BlobStore {
       return proxy.open(repository, digest, offset);
     }
     throw unknown(repository, digest);
+  }
+
+  @Override
+  public Optional<URI> redirect(RepositoryName repository, Digest digest) {
+    if (proxy != null && proxy.covers(repository)) {
+      return Optional.empty();
+    }
+    return storage.redirectUrl(StoragePaths.blobData(digest));
   }
 
   @Override

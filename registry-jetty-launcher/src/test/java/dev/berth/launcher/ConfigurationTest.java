@@ -181,6 +181,38 @@ class ConfigurationTest {
         .get("storage.s3.endpoint"));
   }
 
+  /**
+   * distribution's storage.redirect.disable is storage.s3.redirect negated with the s3 driver
+   * (registry:2 redirects unless disabled), and ignored with the filesystem, which never does.
+   */
+  @Test
+  void distributionsRedirectSwitchIsTranslatedForS3Only() throws Exception {
+    Path on = file("on.yml", "version: 0.1", "storage:", "  s3: {bucket: images}",
+        "  redirect: {disable: false}");
+    Configuration c = load(Map.of(), on.toString());
+    assertEquals(List.of(), problems(c));
+    assertEquals("true", c.settings.get("storage.s3.redirect"));
+    assertEquals(on + ": storage.redirect.disable", c.settings.source("storage.s3.redirect"));
+    assertEquals("20m", c.settings.get("storage.s3.redirectExpiry"));
+    Path off = file("off.yml", "version: 0.1", "storage:", "  s3: {bucket: images}",
+        "  redirect: {disable: true}");
+    assertEquals("false", load(Map.of(), off.toString()).settings.get("storage.s3.redirect"));
+    Configuration env = load(Map.of("REGISTRY_STORAGE_S3_BUCKET", "images",
+        "REGISTRY_STORAGE_REDIRECT_DISABLE", "false"));
+    assertEquals("true", env.settings.get("storage.s3.redirect"));
+    Path bad = file("bad.yml", "version: 0.1", "storage:", "  s3: {bucket: images}",
+        "  redirect: {disable: maybe}");
+    assertEquals(List.of("storage.redirect.disable = 'maybe' (from " + bad + ":"
+        + " storage.redirect.disable): expected true or false"),
+        problems(load(Map.of(), bad.toString())));
+    Path fs = file("fs.yml", "version: 0.1", "storage:", "  filesystem: {rootdirectory: /srv}",
+        "  redirect: {disable: false}");
+    Configuration filesystem = load(Map.of(), fs.toString());
+    assertEquals("false", filesystem.settings.get("storage.s3.redirect"));
+    assertTrue(filesystem.warnings.get(0).contains("storage.redirect.disable"),
+        filesystem.warnings::toString);
+  }
+
   @Test
   void whatCannotBeServedIsRefused() throws Exception {
     Path skip = file("skip.yml", "version: 0.1", "storage:",

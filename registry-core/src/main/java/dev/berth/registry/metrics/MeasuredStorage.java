@@ -4,6 +4,7 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -141,6 +142,11 @@ public final class MeasuredStorage implements Storage {
   @Override
   public boolean touch(String path) {
     return timed("touch", () -> storage.touch(path));
+  }
+
+  @Override
+  public Optional<URI> redirectUrl(String path) {
+    return storage.redirectUrl(path);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.berth.registry.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -172,6 +173,17 @@ public interface Storage extends AutoCloseable {
    * @return false when there is no object at {@code path}
    */
   boolean touch(String path);
+
+  /**
+   * A URL from which a client may read the object at {@code path} itself for a while, without
+   * this process in between (an S3 presigned GET), when the storage is set up to hand them out;
+   * empty otherwise, and by default. The registry answers a blob GET with a redirect there, only
+   * after the access check passed and the blob was found: the URL is the credential. It is not
+   * checked that the object still exists.
+   */
+  default Optional<URI> redirectUrl(String path) {
+    return Optional.empty();
+  }
 
   /** Releases what the storage holds (connections, its temporary area); stored objects stay. */
   @Override

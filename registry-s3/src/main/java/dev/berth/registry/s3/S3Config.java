@@ -1,6 +1,7 @@
 package dev.berth.registry.s3;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -24,10 +25,12 @@ import java.util.Objects;
  * @param responseChecksums when the client checks checksums of what it receives
  * @param conditionalWrites whether to use {@code If-None-Match: *} when the store supports it
  *     (detected at start), or never (then creates are checked within this instance only)
+ * @param redirectExpiry how long the presigned GET URLs that blob GETs are redirected to stay
+ *     valid; null for no redirects (the bytes then pass through Berth)
  */
 public record S3Config(URI endpoint, String region, String bucket, String rootPrefix,
     S3Credentials credentials, boolean pathStyle, int partSize, ChecksumMode requestChecksums,
-    ChecksumMode responseChecksums, boolean conditionalWrites) {
+    ChecksumMode responseChecksums, boolean conditionalWrites, Duration redirectExpiry) {
 
   /** S3's smallest part (all but the last part of a multipart upload must be this large). */
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
@@ -35,6 +38,10 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
   public static final int MAX_PART_SIZE = 1024 * 1024 * 1024;
   public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
   public static final String DEFAULT_REGION = "us-east-1";
+  /** distribution's expiry of its S3 driver's presigned URLs. */
+  public static final Duration DEFAULT_REDIRECT_EXPIRY = Duration.ofMinutes(20);
+  /** SigV4's limit on a presigned URL's validity. */
+  public static final Duration MAX_REDIRECT_EXPIRY = Duration.ofDays(7);
 
   public S3Config {
     if (bucket == null || bucket.isEmpty()) {
@@ -50,6 +57,11 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
     if (partSize < MIN_PART_SIZE || partSize > MAX_PART_SIZE) {
       throw new IllegalArgumentException("S3 part size " + partSize + " is outside "
           + MIN_PART_SIZE + ".." + MAX_PART_SIZE + " bytes");
+    }
+    if (redirectExpiry != null && (redirectExpiry.compareTo(Duration.ofSeconds(1)) < 0
+        || redirectExpiry.compareTo(MAX_REDIRECT_EXPIRY) > 0)) {
+      throw new IllegalArgumentException("S3 redirect expiry " + redirectExpiry
+          + " is outside 1s..7d (SigV4's limit)");
     }
     if (endpoint != null && (endpoint.getScheme() == null || endpoint.getHost() == null)) {
       throw new IllegalArgumentException("S3 endpoint " + endpoint + " is not an absolute URL");
@@ -97,6 +109,7 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
     private ChecksumMode requestChecksums = ChecksumMode.WHEN_REQUIRED;
     private ChecksumMode responseChecksums = ChecksumMode.WHEN_REQUIRED;
     private boolean conditionalWrites = true;
+    private Duration redirectExpiry;
 
     private Builder(String bucket) {
       this.bucket = bucket;
@@ -149,9 +162,19 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
       return this;
     }
 
+    /**
+     * Answer blob GETs with a 307 to a presigned GET URL valid this long, so that the bytes go
+     * from the store to the client directly; null (the default) for none. Clients must be able
+     * to reach the endpoint as Berth names it.
+     */
+    public Builder redirects(Duration expiry) {
+      this.redirectExpiry = expiry;
+      return this;
+    }
+
     public S3Config build() {
       return new S3Config(endpoint, region, bucket, rootPrefix, credentials, pathStyle, partSize,
-          requestChecksums, responseChecksums, conditionalWrites);
+          requestChecksums, responseChecksums, conditionalWrites, redirectExpiry);
     }
   }
 }

@@ -5,6 +5,7 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
 import java.io.InputStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ public final class S3Storage implements Storage {
   private final AbandonedUploads abandoned;
   private final CreateIfAbsentMode mode;
   private final KeyLocks locks = new KeyLocks();
+  /** Null unless blob GETs are redirected. */
+  private final S3Redirects redirects;
 
   private S3Storage(S3Client s3, S3Config config, Clock clock, CreateIfAbsentMode mode,
       long copyLimit) {
@@ -60,6 +63,7 @@ public final class S3Storage implements Storage {
     this.composer = new S3Composer(this, s3, bucket, keys, listing, config.partSize(), copyLimit);
     this.abandoned = new AbandonedUploads(s3, bucket, keys, times);
     this.mode = mode;
+    this.redirects = S3Redirects.of(config);
   }
 
   /**
@@ -282,10 +286,19 @@ public final class S3Storage implements Storage {
     }
   }
 
+  /** A presigned GET URL, when {@link S3Config#redirectExpiry()} asks for redirects. */
+  @Override
+  public Optional<URI> redirectUrl(String path) {
+    return redirects == null ? Optional.empty() : redirects.url(path);
+  }
+
   /** Closes the client's connections; stored objects stay. */
   @Override
   public void close() {
     s3.close();
+    if (redirects != null) {
+      redirects.close();
+    }
   }
 
   @Override

@@ -6,6 +6,8 @@ import dev.berth.registry.storage.StorageProvider;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Map;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -72,11 +74,16 @@ public final class S3StorageProvider implements StorageProvider {
     if (!value(settings, "partSize").isEmpty()) {
       b.partSize(partSize(value(settings, "partSize")));
     }
+    if (Boolean.parseBoolean(value(settings, "redirect"))) {
+      String expiry = value(settings, "redirectExpiry");
+      b.redirects(expiry.isEmpty() ? S3Config.DEFAULT_REDIRECT_EXPIRY : duration(expiry));
+    }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw new SettingException(e.getMessage().contains("prefix") || e.getMessage()
-          .contains("key") ? "rootPrefix" : "bucket", e.getMessage(), e);
+      String m = e.getMessage();
+      throw new SettingException(m.contains("redirect") ? "redirectExpiry"
+          : m.contains("prefix") || m.contains("key") ? "rootPrefix" : "bucket", m, e);
     }
   }
 
@@ -95,6 +102,22 @@ public final class S3StorageProvider implements StorageProvider {
       return uri;
     } catch (URISyntaxException e) {
       throw new SettingException("endpoint", "not a URL: " + e.getReason(), e);
+    }
+  }
+
+  /**
+   * A duration as the settings write them ({@code 20m}, {@code 1h30m}, {@code 90s}, {@code 2d}),
+   * through ISO-8601's {@code PT20M} (days before the {@code T}).
+   */
+  private static Duration duration(String text) {
+    String t = text.toUpperCase(Locale.ROOT);
+    int d = t.indexOf('D');
+    String iso = d < 0 ? "PT" + t : "P" + t.substring(0, d + 1)
+        + (d + 1 < t.length() ? "T" + t.substring(d + 1) : "");
+    try {
+      return Duration.parse(iso);
+    } catch (DateTimeParseException e) {
+      throw new SettingException("redirectExpiry", "not a duration such as 20m, 1h or 90s", e);
     }
   }
 

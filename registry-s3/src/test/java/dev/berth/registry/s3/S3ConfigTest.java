@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.storage.StorageProvider;
 import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class S3ConfigTest {
@@ -41,6 +45,35 @@ class S3ConfigTest {
     assertThrows(IllegalArgumentException.class,
         () -> S3Config.builder("b").endpoint(URI.create("localhost:9000")).build());
     assertThrows(IllegalArgumentException.class, () -> S3Credentials.of("key", ""));
+  }
+
+  @Test
+  void redirectsAreOffUnlessAskedAndLastAtMostSevenDays() {
+    assertEquals(null, S3Config.builder("b").build().redirectExpiry());
+    assertEquals(Duration.ofSeconds(90),
+        S3Config.builder("b").redirects(Duration.ofSeconds(90)).build().redirectExpiry());
+    assertThrows(IllegalArgumentException.class,
+        () -> S3Config.builder("b").redirects(Duration.ofDays(8)).build());
+    assertThrows(IllegalArgumentException.class,
+        () -> S3Config.builder("b").redirects(Duration.ZERO).build());
+  }
+
+  @Test
+  void theProviderReadsTheRedirectKeys() {
+    assertEquals(null, S3StorageProvider.config(Map.of("bucket", "b", "redirect", "false",
+        "redirectExpiry", "5m")).redirectExpiry());
+    assertEquals(Duration.ofMinutes(20), S3StorageProvider.config(Map.of("bucket", "b",
+        "redirect", "true")).redirectExpiry());
+    assertEquals(Duration.ofMinutes(90), S3StorageProvider.config(Map.of("bucket", "b",
+        "redirect", "true", "redirectExpiry", "1h30m")).redirectExpiry());
+    assertEquals(Duration.ofDays(2), S3StorageProvider.config(Map.of("bucket", "b",
+        "redirect", "true", "redirectExpiry", "2d")).redirectExpiry());
+    for (String bad : List.of("soon", "8d")) {
+      StorageProvider.SettingException e = assertThrows(StorageProvider.SettingException.class,
+          () -> S3StorageProvider.config(Map.of("bucket", "b", "redirect", "true",
+              "redirectExpiry", bad)));
+      assertEquals("redirectExpiry", e.key(), bad);
+    }
   }
 
   @Test

@@ -10,6 +10,8 @@ import dev.berth.registry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,6 +34,9 @@ final class BlobHandlers {
     Digest digest = Digest.parse(ex.path("digest"));
     BlobInfo blob = registry.blobs().require(repository, digest);
     ex.header("Docker-Content-Digest", digest.toString());
+    if (!ex.isHead() && redirect(ex, repository, digest)) {
+      return;
+    }
     ex.header("ETag", "\"" + digest + "\"");
     ex.header("Accept-Ranges", "bytes");
     ex.header("Cache-Control", "max-age=31536000, immutable");
@@ -72,6 +77,23 @@ final class BlobHandlers {
       }
     }
     events.blobPulled(ex, digest, size);
+  }
+
+  /**
+   * A GET sent to the storage's own URL for the blob, when it gives one (S3 presigned GETs): the
+   * bytes then bypass this process, as registry:2 does with its storage redirects. 307 keeps the
+   * method; a Range header is the client's to send again, and the store serves it. No ETag or
+   * Cache-Control here: the year-long caching of the bytes must not apply to a URL that expires.
+   */
+  private boolean redirect(Exchange ex, RepositoryName repository, Digest digest) {
+    Optional<URI> url = registry.blobs().redirect(repository, digest);
+    if (url.isEmpty()) {
+      return false;
+    }
+    ex.response.setStatus(307);
+    ex.header("Location", url.get().toString());
+    ex.response.setContentLengthLong(0);
+    return true;
   }
 
   /**

@@ -74,6 +74,7 @@ public final class DistributionConfig {
     walk.assign("http.debug.prometheus.enabled", "false", file + " (distribution's default)");
     walk.node("", tree);
     storageDriver(tree, walk, file);
+    DistributionS3.redirect(tree.get("storage"), walk);
     return walk.result();
   }
 
@@ -85,6 +86,7 @@ public final class DistributionConfig {
     Walk walk = new Walk(sources);
     walk.node("", tree);
     Object storage = tree.get("storage");
+    DistributionS3.redirect(storage, walk);
     if (storage instanceof Map<?, ?> drivers && drivers.containsKey("inmemory")) {
       walk.assign("storage.path", "memory", sources.get("storage.inmemory"));
     }

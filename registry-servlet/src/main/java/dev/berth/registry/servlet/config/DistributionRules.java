@@ -58,7 +58,8 @@ final class DistributionRules {
       entry("storage.maintenance.uploadpurging.dryrun", to("uploads.purgeDryRun", Kind.BOOLEAN)),
       entry("storage.maintenance.readonly.enabled", to("storage.readOnly", Kind.BOOLEAN)),
       entry("storage.cache", DistributionRules::ignored),
-      entry("storage.redirect", DistributionRules::ignored),
+      // Applied after the walk (DistributionS3.redirect): what it means depends on the driver.
+      entry("storage.redirect", (p, v, w) -> { }),
       entry("storage.tag", DistributionRules::ignored),
       entry("storage.s3", DistributionS3::apply),
       entry("http.addr", DistributionRules::address),

@@ -19,6 +19,34 @@ final class DistributionS3 {
       "storage.s3.bucket", "rootdirectory", "storage.s3.rootPrefix", "forcepathstyle",
       "storage.s3.pathStyle", "chunksize", "storage.s3.partSize");
 
+  /**
+   * {@code storage.redirect.disable}: registry:2 redirects blob GETs to its storage's presigned
+   * URLs unless disabled, and of the drivers Berth serves only the s3 one does. So with s3 it sets
+   * {@code storage.s3.redirect} to its negation; elsewhere it is ignored. Berth's default is
+   * off: a file without the key is served through Berth, where registry:2 would redirect.
+   */
+  static void redirect(Object storage, DistributionConfig.Walk walk) {
+    if (!(storage instanceof Map<?, ?> drivers) || !drivers.containsKey("redirect")) {
+      return;
+    }
+    Object redirect = drivers.get("redirect");
+    if (!drivers.containsKey("s3") || !(redirect instanceof Map<?, ?> params)) {
+      walk.ignore("storage.redirect", redirect);
+      return;
+    }
+    for (Map.Entry<?, ?> e : params.entrySet()) {
+      String at = "storage.redirect." + e.getKey();
+      String text = e.getValue() == null ? "" : String.valueOf(e.getValue()).trim();
+      if (!String.valueOf(e.getKey()).equalsIgnoreCase("disable")) {
+        walk.ignore(at, e.getValue());
+      } else if (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false")) {
+        walk.set("storage.s3.redirect", String.valueOf(text.equalsIgnoreCase("false")), at);
+      } else {
+        walk.problem(at, text, "expected true or false");
+      }
+    }
+  }
+
   static void apply(String path, Object value, DistributionConfig.Walk walk) {
     if (!(value instanceof Map<?, ?> map)) {
       walk.problem(path, value, "expected the s3 driver's parameters (bucket, region, ...)");

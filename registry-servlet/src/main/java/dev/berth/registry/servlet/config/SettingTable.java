@@ -100,6 +100,11 @@ final class SettingTable {
       of("storage.s3.conditionalWrites", "--s3-conditional-writes", "true", BOOLEAN, S,
           "create with If-None-Match: * where the store supports it (probed at start); false:"
               + " never"),
+      of("storage.s3.redirect", "--s3-redirect", "false", BOOLEAN, S,
+          "answer blob GETs with 307 to a presigned URL of the object, so that the bytes go from"
+              + " the store to the client (who must reach storage.s3.endpoint)"),
+      of("storage.s3.redirectExpiry", "--s3-redirect-expiry", "20m", DURATION, S,
+          "how long a redirect's presigned URL stays valid (1s to 7d)").atLeast(1),
       of("storage.readOnly", "--read-only", "false", BOOLEAN, S,
           "serve reads only: writes get 405, GC and upload purging pause (distribution's"
               + " maintenance read-only mode)"),

@@ -15,7 +15,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/<name>/blobs/<digest>}: GET and HEAD, single byte ranges, visibility and DELETE. */
-class BlobApiTest extends HttpSuite {
+public class BlobApiTest extends HttpSuite {
 
   /** 100 bytes, each its own index, so that a range's bytes say where they came from. */
   private static final byte[] CONTENT = new byte[100];

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * {@code GET /v2/_catalog}. Names nest, so lexical order is not a depth-first walk of folders:
  * {@code a-b} and {@code a.b} sort between {@code a} and {@code a/c}.
  */
-class CatalogApiTest extends HttpSuite {
+public class CatalogApiTest extends HttpSuite {
 
   private static final String PATH = "/v2/_catalog";
   private static final List<String> LEXICAL = List.of("a", "a-b", "a.b", "a/c", "a/c/d", "ab",

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * referrers) and content management. What the other API tests check in isolation is checked here
  * in the suite's sequence, with its exact expectations.
  */
-class ConformanceBehavioursTest extends ConformanceSuite {
+public class ConformanceBehavioursTest extends ConformanceSuite {
 
   @Test
   void pullBlobsAndManifests() {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The conformance suite's discovery (referrers, tag listing set-up) and content-management
  * categories.
  */
-class ConformanceDiscoveryTest extends ConformanceSuite {
+public class ConformanceDiscoveryTest extends ConformanceSuite {
 
   @Test
   void referrersAsTheDiscoverySetupPushesThem() {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * What the OCI conformance suite (distribution-spec v1.1.1, and the main branch's findings) checks,
  * encoded as Berth's own tests: the shared constants and helpers of the suite's content.
  */
-abstract class ConformanceSuite extends HttpSuite {
+public abstract class ConformanceSuite extends HttpSuite {
 
   protected static final String NAME = "conformance/main";
   protected static final String CROSS = "conformance/cross";

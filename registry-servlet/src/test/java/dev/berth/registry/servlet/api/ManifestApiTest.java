@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * {@code /v2/<name>/manifests/<reference>}: PUT of every real client's manifest type, GET and HEAD
  * of the exact bytes with the stored type, and the checks a PUT must make.
  */
-class ManifestApiTest extends ManifestSuite {
+public class ManifestApiTest extends ManifestSuite {
 
   @Test
   void ociManifestWithoutMediaTypeIsServedWithTheOciType() {

@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Manifests: size limits, unknown types, invalid and old formats, subjects, unknown names. */
-class ManifestLimitsApiTest extends ManifestSuite {
+public class ManifestLimitsApiTest extends ManifestSuite {
 
   @Test
   void manifestOfExactlyFourMebibytesIsAccepted() {

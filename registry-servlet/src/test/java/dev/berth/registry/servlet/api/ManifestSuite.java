@@ -21,7 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The manifest tests' shared repository, blobs and request helpers. */
-abstract class ManifestSuite extends HttpSuite {
+public abstract class ManifestSuite extends HttpSuite {
 
   protected static final String REPO = "manifests/app";
   protected static final int FOUR_MIB = 4 * 1024 * 1024;

@@ -13,7 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Tags as references: a PUT moves one, DELETE by tag drops only the tag, by digest every tag. */
-class TagApiTest extends HttpSuite {
+public class TagApiTest extends HttpSuite {
 
   private static final String REPO = "tags/app";
 

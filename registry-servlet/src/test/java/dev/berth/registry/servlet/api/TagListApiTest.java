@@ -20,7 +20,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** {@code GET /v2/<name>/tags/list}: lexical order, {@code n}, {@code last} and {@code Link}. */
-class TagListApiTest extends HttpSuite {
+public class TagListApiTest extends HttpSuite {
 
   private static final String REPO = "listing/app";
   private static final String PATH = "/v2/listing/app/tags/list";

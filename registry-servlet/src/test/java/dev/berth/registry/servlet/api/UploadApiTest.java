@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
  * {@code /v2/<name>/blobs/uploads/}: sessions, streamed and chunked PATCH, closing PUT, the single
  * POST, cross-repository mounts, and what must not be stored when something is wrong.
  */
-class UploadApiTest extends UploadSuite {
+public class UploadApiTest extends UploadSuite {
 
   @Test
   void postOpensASession() {

@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** Uploads: mounts, digest and range checks, other algorithms, concurrent uploads. */
-class UploadMountAndDigestApiTest extends UploadSuite {
+public class UploadMountAndDigestApiTest extends UploadSuite {
 
   @Test
   void mountFromARepositoryThatHasTheBlob() {

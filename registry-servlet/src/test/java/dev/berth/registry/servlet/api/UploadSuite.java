@@ -29,7 +29,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** The upload tests' shared repository, blob and request helpers. */
-abstract class UploadSuite extends HttpSuite {
+public abstract class UploadSuite extends HttpSuite {
 
   protected static final String REPO = "uploads/app";
   protected static final Pattern SESSION_PATH =

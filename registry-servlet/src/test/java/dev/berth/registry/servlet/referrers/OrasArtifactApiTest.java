@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * ORAS artifact manifests ({@code application/vnd.cncf.oras.artifact.manifest.v1+json}) and the
  * seed's draft.1 referrers route {@code /oras/artifacts/v1/<name>/manifests/<digest>/referrers}.
  */
-class OrasArtifactApiTest extends HttpSuite {
+public class OrasArtifactApiTest extends HttpSuite {
 
   static final String ORAS = MediaTypes.ORAS_ARTIFACT_MANIFEST;
 

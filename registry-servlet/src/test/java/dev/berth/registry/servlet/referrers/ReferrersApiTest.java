@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /** OCI 1.1 referrers over HTTP: {@code /v2/<name>/referrers/<digest>}. */
-class ReferrersApiTest extends HttpSuite {
+public class ReferrersApiTest extends HttpSuite {
 
   static final Pattern NEXT = Pattern.compile("^<([^>]+)>;\\s*rel=\"next\"$");
 
