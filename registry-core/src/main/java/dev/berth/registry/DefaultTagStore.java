@@ -13,14 +13,17 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.oci.Tag;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Tags: the folders under {@code _manifests/tags}, each with a {@code current/link} naming its
@@ -52,6 +55,14 @@ final class DefaultTagStore implements TagStore {
     }
   }
 
+  /** A listing being built, by repository and the generation it is built for. */
+  private record Build(RepositoryName repository, ByteBuffer generation) {}
+
+  /** The path of a tag's current link below its folder. */
+  private static final String CURRENT_LINK = "current/link";
+
+  private final ConcurrentHashMap<Build, CompletableFuture<Listing>> building =
+      new ConcurrentHashMap<>();
   private final Storage storage;
   private final Repositories repositories;
   private final PendingChanges pending;
@@ -189,22 +200,36 @@ final class DefaultTagStore implements TagStore {
     if (cached != null && Arrays.equals(cached.generation, generation)) {
       return cached.sorted;
     }
-    String[] sorted = complete(repository);
-    listings.get().put(repository, new Listing(generation, sorted));
-    return sorted;
-  }
-
-  /** The tag folders that hold a current link: one listing and one stat per tag. */
-  private String[] complete(RepositoryName repository) {
-    List<String> names = storage.list(StoragePaths.tagsDirectory(repository));
-    List<String> complete = new ArrayList<>(names.size());
-    for (String name : names) {
-      if (Tag.isValid(name) && storage.stat(StoragePaths.tagCurrentLink(repository,
-          Tag.parse(name))).isPresent()) {
-        complete.add(name);
+    // One build per repository and generation: the requests that miss together (a client farm
+    // listing a repository after a push) wait for it instead of each listing the folder. A build
+    // for another generation is never shared: it may predate a change this caller saw.
+    Build key = new Build(repository, ByteBuffer.wrap(generation));
+    CompletableFuture<Listing> mine = new CompletableFuture<>();
+    CompletableFuture<Listing> running = building.putIfAbsent(key, mine);
+    if (running != null) {
+      try {
+        return running.join().sorted;
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
       }
     }
-    return complete.toArray(String[]::new);
+    try {
+      Listing built = new Listing(generation, complete(repository));
+      listings.get().put(repository, built);
+      mine.complete(built);
+      return built.sorted;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      building.remove(key, mine);
+    }
+  }
+
+  /** The tag folders that hold a current link (Storage#listHolding: one listing on S3). */
+  private String[] complete(RepositoryName repository) {
+    return storage.listHolding(StoragePaths.tagsDirectory(repository), CURRENT_LINK).stream()
+        .filter(Tag::isValid).toArray(String[]::new);
   }
 
   private void requireRepository(RepositoryName repository) {

@@ -135,6 +135,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public List<String> listHolding(String directory, String relative) {
+    return timed("list", () -> storage.listHolding(directory, relative));
+  }
+
+  @Override
   public void walk(String directory, Consumer<StorageEntry> visitor) {
     timed("walk", () -> storage.walk(directory, visitor));
   }

@@ -109,8 +109,23 @@ public final class FileSystemStorage implements Storage {
     } catch (NoSuchFileException e) {
       return Optional.empty();
     } catch (IOException e) {
+      if (underAFile(file)) {
+        // ENOTDIR: a path below an object names nothing, as on the other storages.
+        return Optional.empty();
+      }
       throw new StorageException("stat " + path, e);
     }
+  }
+
+  /** Whether a folder on the way from the root to {@code file} is a file. */
+  private boolean underAFile(Path file) {
+    for (Path p = file.getParent(); p != null && p.startsWith(root) && !p.equals(root);
+        p = p.getParent()) {
+      if (Files.isRegularFile(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

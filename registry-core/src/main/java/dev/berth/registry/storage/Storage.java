@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -159,6 +160,23 @@ public interface Storage extends AutoCloseable {
   /** All names directly under {@code directory}, in lexical order. */
   default List<String> list(String directory) {
     return list(directory, null, Integer.MAX_VALUE);
+  }
+
+  /**
+   * The names directly under {@code directory}, in lexical order, under which an object
+   * {@code <name>/<relative>} exists: a folder of tags whose current link is there, in one call.
+   * The default lists the folder and stats each name, cheap where a stat is a system call; a store
+   * where each stat is a round trip answers from one recursive listing instead.
+   */
+  default List<String> listHolding(String directory, String relative) {
+    List<String> holding = new ArrayList<>();
+    for (String name : list(directory)) {
+      if (stat(directory + "/" + name + "/" + relative).filter(e -> !e.directory())
+          .isPresent()) {
+        holding.add(name);
+      }
+    }
+    return holding;
   }
 
   /**

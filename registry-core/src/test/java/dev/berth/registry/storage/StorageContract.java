@@ -193,6 +193,21 @@ public abstract class StorageContract extends StorageMoveContract {
   }
 
   @Test
+  void listsTheChildrenHoldingAnObjectAtARelativePath() {
+    for (String key : List.of("a/current/link", "a-b/current/link", "a-b/index/x/link",
+        "b/index/x/link", "c/current/link/deeper", "d/x/current/link", "e/current/linked",
+        "f/current/link", "_g/current/link")) {
+      storage.write("t/" + key, utf8(key));
+    }
+    storage.write("t/h", utf8("a plain object"));
+
+    assertEquals(List.of("_g", "a", "a-b", "f"), storage.listHolding("t", "current/link"));
+    assertEquals(List.of("a-b", "b"), storage.listHolding("t", "index/x/link"));
+    assertEquals(List.of(), storage.listHolding("nope", "current/link"));
+    storage.delete("t");
+  }
+
+  @Test
   void walksEveryObjectUnderADirectory() {
     storage.write("w/1", utf8("1"));
     storage.write("w/d/2", utf8("22"));

@@ -149,6 +149,20 @@ final class S3Listing {
     } while (token != null);
   }
 
+  /** Visits the key of every object under {@code prefix}, in the store's (byte) order. */
+  void keys(String prefix, Consumer<String> visitor) {
+    String token = null;
+    do {
+      String continuation = token;
+      ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
+          .maxKeys(PAGE).continuationToken(continuation));
+      for (S3Object o : page.contents()) {
+        visitor.accept(o.key());
+      }
+      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
+    } while (token != null);
+  }
+
   /** The storage path of a listed object, or null for a {@code dir/} marker object. */
   String path(S3Object o) {
     String path = keys.path(o.key());
