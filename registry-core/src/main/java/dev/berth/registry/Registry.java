@@ -201,6 +201,7 @@ public final class Registry implements AutoCloseable {
   public void close() {
     services.digesters().shutdown();
     if (services.proxy() != null) {
+      services.proxy().blobs.close();
       services.proxy().pulls.flush();
     }
     if (ownsStorage) {

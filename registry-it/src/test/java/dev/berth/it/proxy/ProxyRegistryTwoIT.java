@@ -22,7 +22,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -239,21 +238,7 @@ class ProxyRegistryTwoIT {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(1, upstreamGets(image.layer()), registry2::output);
-  }
-
-  /**
-   * GETs of one blob in the upstream's access log (one line per request, written when the
-   * response is done: before the proxy's clients got their last byte), once one is there.
-   */
-  private long upstreamGets(Digest blob) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    long count;
-    while ((count = registry2.output().lines()
-        .filter(l -> l.contains("\"GET /v2/" + REPO + "/blobs/" + blob + " ")).count()) == 0
-        && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20); // polling the log reader for a line, with a deadline
-    }
-    return count;
+    assertEquals(1, Content.upstreamGets(registry2, REPO, image.layer(), 1),
+        registry2::output);
   }
 }
