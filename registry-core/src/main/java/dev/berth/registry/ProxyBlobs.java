@@ -11,6 +11,7 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageWriter;
+import dev.berth.registry.upstream.ProxyStats.Kind;
 import dev.berth.registry.upstream.UpstreamBlob;
 import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.io.InputStream;
@@ -62,7 +63,7 @@ final class ProxyBlobs {
 
   /** Counts a read of a covered repository that storage answered. */
   void hit() {
-    cache.counters.hits.increment();
+    cache.counters.hit(Kind.BLOB);
   }
 
   /** The blob as the upstream has it, for a blob not visible in the repository. */
@@ -81,7 +82,7 @@ final class ProxyBlobs {
       if (storage.stat(data).isPresent() && upstreamSize(repository, digest).isPresent()
           && link(repository, digest)) {
         try {
-          cache.counters.hits.increment();
+          cache.counters.hit(Kind.BLOB);
           return storage.open(data, offset);
         } catch (ObjectNotFoundException e) {
           // Collected between the link and the open: fetch it.
@@ -118,9 +119,10 @@ final class ProxyBlobs {
       throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest
           + " is not known in repository " + repository + ", nor upstream");
     }
-    cache.counters.misses.increment();
+    cache.counters.miss(Kind.BLOB);
     StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
-    return new FetchingStream(body, digest, offset, writer, cache.counters.bytesFetched::add,
+    return new FetchingStream(body, digest, offset, writer,
+        n -> cache.counters.fetched(Kind.BLOB, n),
         new FetchingStream.Ending() {
           @Override
           public void verified(long size) {

@@ -87,7 +87,7 @@ final class ProxyCache {
 
   /** The 503 a miss answers when the upstream cannot tell whether it has the content. */
   RegistryException unavailable(String what, UpstreamUnavailableException e) {
-    counters.unavailable.increment();
+    counters.unavailable(false);
     return new RegistryException(ErrorCode.UNAVAILABLE, what + " is not cached and the upstream"
         + " could not be asked: " + e.getMessage());
   }
