@@ -7,11 +7,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.it.support.DockerRegistryProcess;
+import dev.berth.it.support.Programs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -128,5 +131,24 @@ final class Content {
       Thread.sleep(20); // polling the log reader for a line, with a deadline
     }
     return count;
+  }
+
+  /**
+   * A registry:2 upstream on loopback under {@code work} that logs every request (its access
+   * log, which {@link #upstreamGets} counts); the test is skipped where it is not installed.
+   */
+  static DockerRegistryProcess loggedUpstream(Path work) throws IOException {
+    Programs.require(DockerRegistryProcess.PROGRAM);
+    return DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"),
+        DockerRegistryProcess.Options.DEFAULT.withAccessLog());
+  }
+
+  /** Closes each of {@code things} that is not null, in order. */
+  static void closeAll(AutoCloseable... things) throws Exception {
+    for (AutoCloseable thing : things) {
+      if (thing != null) {
+        thing.close();
+      }
+    }
   }
 }

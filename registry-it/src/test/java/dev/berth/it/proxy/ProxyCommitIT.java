@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.DockerRegistryProcess;
-import dev.berth.it.support.Programs;
 import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
 import dev.berth.registry.layout.StoragePaths;
@@ -63,9 +62,7 @@ class ProxyCommitIT {
 
   @BeforeEach
   void start() throws Exception {
-    Programs.require(DockerRegistryProcess.PROGRAM);
-    registry2 = DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"),
-        DockerRegistryProcess.Options.DEFAULT.withAccessLog());
+    registry2 = Content.loggedUpstream(work);
     upstream = new RegistryClient(registry2.url());
     disk = FileSystemStorage.at(work.resolve("cache"));
     FileSystemStorage storage = Mockito.spy(disk);
@@ -84,15 +81,7 @@ class ProxyCommitIT {
   void stop() throws Exception {
     release.countDown();
     clients.shutdownNow();
-    if (server != null) {
-      server.close();
-    }
-    if (disk != null) {
-      disk.close();
-    }
-    if (registry2 != null) {
-      registry2.close();
-    }
+    Content.closeAll(server, disk, registry2);
   }
 
   @Test

@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.berth.it.support.DockerRegistryProcess;
-import dev.berth.it.support.Programs;
 import dev.berth.jetty.BerthServer;
 import dev.berth.jetty.ManagementPort;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.Registry;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.AccessLog;
+import dev.berth.registry.servlet.testing.LogLines;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.testing.TestClock;
@@ -22,15 +22,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,20 +43,7 @@ class ProxyObservedIT {
   @TempDir
   Path work;
 
-  final List<String> lines = new CopyOnWriteArrayList<>();
-  final Logger logger = Logger.getLogger(AccessLog.LOGGER);
-  final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  final LogLines log = LogLines.of(AccessLog.LOGGER);
   final TestClock clock = TestClock.atSystemTime();
   DockerRegistryProcess registry2;
   RegistryClient upstream;
@@ -72,9 +53,8 @@ class ProxyObservedIT {
 
   @BeforeEach
   void start() throws Exception {
-    Programs.require(DockerRegistryProcess.PROGRAM);
-    logger.addHandler(capture);
-    registry2 = DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"));
+    registry2 = Content.loggedUpstream(work);
+    log.start();
     upstream = new RegistryClient(registry2.url());
     PrometheusMetrics metrics = PrometheusMetrics.create();
     Registry registry = ProxyOptions.registryTwo(registry2.url(), null, null, TTL)
@@ -90,13 +70,8 @@ class ProxyObservedIT {
 
   @AfterEach
   void stop() throws Exception {
-    logger.removeHandler(capture);
-    if (server != null) {
-      server.close();
-    }
-    if (registry2 != null) {
-      registry2.close();
-    }
+    log.close();
+    Content.closeAll(server, registry2);
   }
 
   @Test
@@ -116,7 +91,7 @@ class ProxyObservedIT {
     clock.advance(TTL.plusSeconds(1));
     assertEquals("stale", proxyField(() -> Content.manifest(proxy, REPO, "1.0")),
         "served from the cache, the upstream stopped");
-    int base = lines.size();
+    int base = log.lines().size();
     assertEquals(200, proxy.get("/v2/").status());
     assertFalse(lineAfter(base).has("proxy"), "not a proxied request: no field");
 
@@ -135,25 +110,19 @@ class ProxyObservedIT {
   }
 
   /** The {@code proxy} field of the access log line of {@code request}, answered 200. */
-  private String proxyField(Supplier<Response> request) throws InterruptedException {
-    int base = lines.size();
+  private String proxyField(Supplier<Response> request) {
+    int base = log.lines().size();
     Response response = request.get();
     assertEquals(200, response.status(), response::toString);
     JsonObject line = lineAfter(base);
     return line.has("proxy") ? line.get("proxy").getAsString() : null;
   }
 
-  /**
-   * The line logged after the first {@code before} lines, once it is there: the line is
-   * written when the answer is complete, which the client may see a moment earlier.
-   */
-  private JsonObject lineAfter(int before) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(5);
-    while (lines.size() <= before && Instant.now().isBefore(deadline)) {
-      Thread.sleep(5); // polling the captured lines, with a deadline
-    }
-    assertEquals(before + 1, lines.size(), lines::toString);
-    return JsonParser.parseString(lines.get(before)).getAsJsonObject();
+  /** The access log line after the first {@code before}, once it is there. */
+  private JsonObject lineAfter(int before) {
+    String line = log.after(before);
+    assertEquals(before + 1, log.lines().size(), log.lines()::toString);
+    return JsonParser.parseString(line).getAsJsonObject();
   }
 
   /** The scrape's samples in Prometheus' text format: {@code name{labels}} to value. */

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.DockerRegistryProcess;
-import dev.berth.it.support.Programs;
 import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
@@ -52,9 +51,7 @@ class ProxyRegistryTwoIT {
 
   @BeforeEach
   void start() throws Exception {
-    Programs.require(DockerRegistryProcess.PROGRAM);
-    registry2 = DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"),
-        DockerRegistryProcess.Options.DEFAULT.withAccessLog());
+    registry2 = Content.loggedUpstream(work);
     upstream = new RegistryClient(registry2.url());
     proxy = ProxyCache.start(work.resolve("cache"), ProxyOptions.registryTwo(registry2.url(),
         null, null, TTL));
