@@ -56,7 +56,7 @@ class AccessLogTest {
     }
   };
 
-  /** The first line logged after {@code before} lines, once it is there (the log follows the answer). */
+  /** The first line logged after {@code before} lines, once there (the log follows the answer). */
   private JsonObject lineAfter(int before) {
     String line = log.after(before);
     assertTrue(line != null, "a line was logged");
