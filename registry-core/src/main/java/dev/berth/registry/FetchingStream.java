@@ -10,11 +10,12 @@ import java.util.function.LongConsumer;
 
 /**
  * A blob body from an upstream on its way to the first client that asked for it and, byte for
- * byte, into a {@link StorageWriter}: what the client reads is what is being stored. With the
- * last byte of the body (its declared size, else its end) the size and digest are checked and the
- * blob made visible ({@link Ending#stored}) before that byte is handed out; a body that does not
- * match is cancelled and the client's read fails, so its connection is cut rather than ended as
- * if complete.
+ * byte, into a {@link StorageWriter}: each chunk is handed to the client as it arrives, after it
+ * went to the writer (the page cache, not the disk). With the last byte of the body (its declared
+ * size, else its end) the size and digest are checked before that byte is handed out, and the
+ * writer handed to {@link Ending#verified}, which makes the blob durable and visible, possibly
+ * after the client got its last byte; a body that does not match is cancelled and the client's
+ * read fails, so its connection is cut rather than ended as if complete.
  *
  * <p>Closing before the end (the client went away, or it asked for a range and got it) reads the
  * rest of the body into storage on the closing thread, so that the clients waiting for this fetch
@@ -22,13 +23,16 @@ import java.util.function.LongConsumer;
  */
 final class FetchingStream extends InputStream {
 
-  /** What happens when the body ends. */
+  /** What happens when the body ends: exactly one of the two, once. */
   interface Ending {
-    /** The body matched: make it visible (may throw; the writer is then cancelled). */
-    void stored(long size);
+    /**
+     * The body matched its size and digest and every byte is in the writer: commit it (now or
+     * later; it must not throw) and end the fetch once it is committed or given up.
+     */
+    void verified(long size);
 
-    /** The fetch is over, stored or not (always called, once, after {@link #stored}). */
-    void ended();
+    /** The body did not match or broke off: the writer is cancelled and the fetch is over. */
+    void failed();
   }
 
   private final UpstreamBlob body;
@@ -120,8 +124,8 @@ final class FetchingStream extends InputStream {
           null);
     }
     if (count == body.size()) {
-      // Verified and visible before the client gets its last bytes: a client whose body is
-      // complete finds the blob stored, and a body that does not match never completes.
+      // Verified before the client gets its last bytes: a body that does not match never
+      // completes. Its commit need not be done by then (ProxyBlobs: the fetch ends with it).
       end();
     }
     return n;
@@ -137,15 +141,9 @@ final class FetchingStream extends InputStream {
       throw fail("the upstream sent bytes whose digest is " + actual + " for blob " + digest
           + "; nothing was stored", null);
     }
-    try {
-      ending.stored(count);
-    } catch (RuntimeException e) {
-      throw fail("storing blob " + digest + " fetched from the upstream failed: "
-          + e.getMessage(), e);
-    }
     ended = true;
     closeBody();
-    ending.ended();
+    ending.verified(count);
   }
 
   private IOException fail(String message, Throwable cause) {
@@ -154,7 +152,7 @@ final class FetchingStream extends InputStream {
     if (!ended) {
       ended = true;
       closeBody();
-      ending.ended();
+      ending.failed();
     }
     return failure;
   }

@@ -11,9 +11,11 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageWriter;
+import dev.berth.registry.upstream.ProxyStats.Kind;
 import dev.berth.registry.upstream.UpstreamBlob;
 import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -27,8 +29,11 @@ import java.util.concurrent.CountDownLatch;
  * belongs to, never changes, so it is remembered). A {@code GET} of a missing blob is one fetch
  * per digest in this process however many clients ask: the first client reads the upstream body
  * as it is stored ({@link FetchingStream}); the others wait for that fetch and read the stored
- * blob, or fetch again themselves if it failed. A blob stored already for another repository is
- * linked into this one once the upstream confirms it has it there.
+ * blob, or fetch again themselves if it failed. A fetch ends when its blob is committed, which
+ * runs off the first client's path ({@link FetchCommits}): that client's answer does not wait for
+ * the disk, and anyone asking before the commit is done waits for it like any other waiter. A
+ * blob stored already for another repository is linked into this one once the upstream confirms
+ * it has it there.
  */
 final class ProxyBlobs {
 
@@ -44,6 +49,7 @@ final class ProxyBlobs {
   private final ConcurrentHashMap<String, CompletableFuture<Optional<Long>>> asking =
       new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Digest, Flight> fetching = new ConcurrentHashMap<>();
+  private final FetchCommits commits = FetchCommits.create();
 
   ProxyBlobs(ProxyCache cache, Storage storage, BlobKeeper keeper) {
     this.cache = cache;
@@ -57,7 +63,7 @@ final class ProxyBlobs {
 
   /** Counts a read of a covered repository that storage answered. */
   void hit() {
-    cache.counters.hits.increment();
+    cache.counters.hit(Kind.BLOB);
   }
 
   /** The blob as the upstream has it, for a blob not visible in the repository. */
@@ -76,7 +82,7 @@ final class ProxyBlobs {
       if (storage.stat(data).isPresent() && upstreamSize(repository, digest).isPresent()
           && link(repository, digest)) {
         try {
-          cache.counters.hits.increment();
+          cache.counters.hit(Kind.BLOB);
           return storage.open(data, offset);
         } catch (ObjectNotFoundException e) {
           // Collected between the link and the open: fetch it.
@@ -113,18 +119,19 @@ final class ProxyBlobs {
       throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest
           + " is not known in repository " + repository + ", nor upstream");
     }
-    cache.counters.misses.increment();
+    cache.counters.miss(Kind.BLOB);
     StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
-    return new FetchingStream(body, digest, offset, writer, cache.counters.bytesFetched::add,
+    return new FetchingStream(body, digest, offset, writer,
+        n -> cache.counters.fetched(Kind.BLOB, n),
         new FetchingStream.Ending() {
           @Override
-          public void stored(long size) {
-            commit(repository, digest, writer);
+          public void verified(long size) {
             sizes.put(key(repository, digest), size);
+            commits.submit(() -> commit(repository, digest, writer, mine));
           }
 
           @Override
-          public void ended() {
+          public void failed() {
             end(digest, mine);
           }
         });
@@ -135,11 +142,30 @@ final class ProxyBlobs {
     flight.done.countDown();
   }
 
-  /** Makes a fetched blob visible, as an upload's completion does (DefaultUploadService). */
-  private void commit(RepositoryName repository, Digest digest, StorageWriter writer) {
-    keeper.commitLinked(repository, digest, writer, true, () -> new RegistryException(
-        ErrorCode.UNAVAILABLE, "blob " + digest + " was collected on another instance while it"
-        + " was fetched; pull it again"));
+  /**
+   * Makes a verified fetched blob durable and visible, as an upload's completion does
+   * (DefaultUploadService), then ends its fetch: the clients waiting for it read it from storage,
+   * or fetch again if this failed (the client that read the fetch has its bytes either way).
+   */
+  private void commit(RepositoryName repository, Digest digest, StorageWriter writer,
+      Flight flight) {
+    try {
+      keeper.commitLinked(repository, digest, writer, true, () -> new RegistryException(
+          ErrorCode.UNAVAILABLE, "blob " + digest + " was collected on another instance while"
+          + " it was fetched"));
+    } catch (RuntimeException e) {
+      writer.cancel();
+      System.getLogger(ProxyBlobs.class.getName()).log(System.Logger.Level.WARNING,
+          "blob " + digest + " of " + repository + " was fetched and verified but not stored"
+          + " (it is fetched again on its next pull): " + e);
+    } finally {
+      end(digest, flight);
+    }
+  }
+
+  /** Waits for the fetched blobs being committed (the registry is closing). */
+  void close() {
+    commits.close(Duration.ofSeconds(30));
   }
 
   /** Links a stored blob into the repository, as a mount does; false if it was collected. */

@@ -31,6 +31,7 @@ final class ProxyCache {
   /** Orders a revalidation's compare-and-set of a tag against a push of the same tag. */
   private final Striped<Lock> tagLocks = Striped.lock(256);
   /** Set once by {@link #wire}. */
+  ProxyBlobs blobs;
   ProxyReferrers referrers;
   ProxyEviction eviction;
 
@@ -48,7 +49,8 @@ final class ProxyCache {
       BlobKeeper keeper, DefaultBlobStore blobs, DefaultManifestService manifests,
       DefaultTagStore tags, ReferrersIndex index, RepositoryCatalog catalog, int pageSize) {
     ProxyCache cache = new ProxyCache(upstream, policy.acceptsAllPushes(), storage, clock);
-    blobs.useProxy(new ProxyBlobs(cache, storage, keeper));
+    cache.blobs = new ProxyBlobs(cache, storage, keeper);
+    blobs.useProxy(cache.blobs);
     manifests.useProxy(cache, tags);
     cache.referrers = new ProxyReferrers(cache, storage, index, pageSize);
     cache.eviction = new ProxyEviction(cache, policy, catalog, manifests, cache.pulls);
@@ -85,7 +87,7 @@ final class ProxyCache {
 
   /** The 503 a miss answers when the upstream cannot tell whether it has the content. */
   RegistryException unavailable(String what, UpstreamUnavailableException e) {
-    counters.unavailable.increment();
+    counters.unavailable(false);
     return new RegistryException(ErrorCode.UNAVAILABLE, what + " is not cached and the upstream"
         + " could not be asked: " + e.getMessage());
   }

@@ -12,6 +12,7 @@ import dev.berth.registry.oci.Tag;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.upstream.UpstreamManifest;
+import dev.berth.registry.upstream.ProxyStats.Kind;
 import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.time.Instant;
 import java.util.Optional;
@@ -40,17 +41,17 @@ final class ProxyManifests {
   ManifestContent get(RepositoryName repository, Reference reference) {
     if (reference instanceof Digest digest) {
       if (!manifests.exists(repository, digest)) {
-        cache.counters.misses.increment();
+        cache.counters.miss(Kind.MANIFEST);
         manifests.storeFetched(repository, digest, fetch(repository, digest), null);
       } else {
-        cache.counters.hits.increment();
+        cache.counters.hit(Kind.MANIFEST);
       }
       return manifests.getLocal(repository, digest);
     }
     Tag tag = (Tag) reference;
     Optional<Digest> current = tags.resolve(repository, tag);
     if (current.isEmpty()) {
-      cache.counters.misses.increment();
+      cache.counters.miss(Kind.MANIFEST);
       fetchTag(repository, tag);
     } else {
       Optional<Cached> record = cache.cachedTags.read(repository, tag)
@@ -58,7 +59,7 @@ final class ProxyManifests {
       if (record.isPresent() && !fresh(repository, record.get())) {
         revalidate(repository, tag, current.get());
       } else {
-        cache.counters.hits.increment();
+        cache.counters.hit(Kind.MANIFEST);
       }
     }
     ManifestContent content = manifests.getLocal(repository, tag);
@@ -100,12 +101,12 @@ final class ProxyManifests {
    * next request asks again.
    */
   private void revalidate(RepositoryName repository, Tag tag, Digest cached) {
-    cache.counters.revalidations.increment();
+    cache.counters.revalidated();
     Optional<Descriptor> upstream;
     try {
       upstream = cache.upstream.resolve(repository, tag);
     } catch (UpstreamUnavailableException e) {
-      cache.counters.unavailable.increment();
+      cache.counters.unavailable(true);
       return;
     }
     // A tag the upstream no longer has is served as cached and checked again after another TTL.
@@ -151,7 +152,7 @@ final class ProxyManifests {
     } catch (UpstreamUnavailableException e) {
       throw cache.unavailable("manifest " + digest + " of " + repository, e);
     }
-    cache.counters.bytesFetched.add(fetched.size());
+    cache.counters.fetched(Kind.MANIFEST, fetched.size());
     return fetched.bytes();
   }
 

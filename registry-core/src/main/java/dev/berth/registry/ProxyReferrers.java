@@ -15,6 +15,7 @@ import dev.berth.registry.referrers.ReferrersIndex;
 import dev.berth.registry.referrers.ReferrersPage;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.upstream.ProxyStats.Kind;
 import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -103,16 +104,16 @@ final class ProxyReferrers {
     Instant now = cache.clock.instant();
     if (kept.isPresent()
         && now.isBefore(kept.get().at().plus(cache.upstream.tagTtl(repository)))) {
-      cache.counters.hits.increment();
+      cache.counters.hit(Kind.REFERRERS);
       return kept.get().referrers();
     }
     try {
       List<Descriptor> fresh = cache.upstream.referrers(repository, subject);
-      cache.counters.misses.increment();
+      cache.counters.miss(Kind.REFERRERS);
       write(repository, subject, new Fetched(now, fresh));
       return fresh;
     } catch (UpstreamUnavailableException e) {
-      cache.counters.unavailable.increment();
+      cache.counters.unavailable(kept.isPresent());
       return kept.map(Fetched::referrers).orElse(List.of());
     }
   }

@@ -215,6 +215,7 @@ public final class Registry implements AutoCloseable {
     notifier.close();
     services.digesters().shutdown();
     if (services.proxy() != null) {
+      services.proxy().blobs.close();
       services.proxy().pulls.flush();
     }
     if (ownsStorage) {

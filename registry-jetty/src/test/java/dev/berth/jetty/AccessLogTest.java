@@ -13,17 +13,13 @@ import dev.berth.registry.access.Permit;
 import dev.berth.registry.servlet.AccessLog;
 import dev.berth.registry.servlet.config.HttpOptions;
 import dev.berth.registry.servlet.config.TrustedProxies;
+import dev.berth.registry.servlet.testing.LogLines;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,29 +27,17 @@ import org.junit.jupiter.api.Test;
 /** The access log over real HTTP, captured from its java.util.logging logger in-process. */
 class AccessLogTest {
 
-  private final List<String> lines = new CopyOnWriteArrayList<>();
-  private final Logger logger = Logger.getLogger(AccessLog.LOGGER);
-  private final Handler capture = new Handler() {
-    @Override
-    public void publish(LogRecord record) {
-      lines.add(record.getMessage());
-    }
-
-    @Override
-    public void flush() {}
-
-    @Override
-    public void close() {}
-  };
+  private final LogLines log = LogLines.of(AccessLog.LOGGER);
+  private final List<String> lines = log.lines();
 
   @BeforeEach
   void capture() {
-    logger.addHandler(capture);
+    log.start();
   }
 
   @AfterEach
   void release() {
-    logger.removeHandler(capture);
+    log.close();
   }
 
   /** An access seam that knows every caller with credentials as alice (a seam, not a mock). */
@@ -72,14 +56,11 @@ class AccessLogTest {
     }
   };
 
-  /** The first line logged after {@code before} lines, once it is there (the log follows the answer). */
-  private JsonObject lineAfter(int before) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(5);
-    while (lines.size() <= before && Instant.now().isBefore(deadline)) {
-      Thread.onSpinWait();
-    }
-    assertTrue(lines.size() > before, "a line was logged");
-    return JsonParser.parseString(lines.get(before)).getAsJsonObject();
+  /** The first line logged after {@code before} lines, once there (the log follows the answer). */
+  private JsonObject lineAfter(int before) {
+    String line = log.after(before);
+    assertTrue(line != null, "a line was logged");
+    return JsonParser.parseString(line).getAsJsonObject();
   }
 
   @Test

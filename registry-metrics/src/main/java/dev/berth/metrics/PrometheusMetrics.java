@@ -3,10 +3,12 @@ package dev.berth.metrics;
 import dev.berth.registry.Registry;
 import dev.berth.registry.gc.GcReport;
 import dev.berth.registry.metrics.RegistryMetrics;
+import dev.berth.registry.upstream.ProxyStats;
 import dev.berth.registry.servlet.MetricsExposition;
 import dev.berth.registry.servlet.RequestObserver;
 import dev.berth.registry.servlet.RequestRecord;
 import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.CounterWithCallback;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.core.metrics.GaugeWithCallback;
 import io.prometheus.metrics.core.metrics.Histogram;
@@ -15,8 +17,10 @@ import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.ToLongFunction;
 
 /**
  * Berth's metrics in Prometheus' Java client: one object that the registry reports to
@@ -110,13 +114,34 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
         r -> r.referrersIndex().stats().entries());
     gauge("berth_referrers_cache_bytes", "heap bytes the loaded referrers take, about",
         r -> r.referrersIndex().stats().bytes());
+    // The pull-through cache, named as distribution's proxy names them (registry_proxy_*_total,
+    // labelled with the type: blob, manifest; and Berth's referrers lists).
+    proxyCounter("registry_proxy_requests", "reads of proxied repositories, by type",
+        c -> c.hits() + c.misses());
+    proxyCounter("registry_proxy_hits", "reads of proxied repositories answered from the cache,"
+        + " by type", ProxyStats.Counts::hits);
+    proxyCounter("registry_proxy_misses", "reads of proxied repositories fetched from the"
+        + " upstream, by type", ProxyStats.Counts::misses);
+    proxyCounter("registry_proxy_pulled_bytes", "bytes read from the upstream, by type",
+        ProxyStats.Counts::bytesFetched);
+    CounterWithCallback.builder().name("berth_proxy_revalidations")
+        .help("cached tags checked upstream after their TTL")
+        .callback(cb -> proxyStats().ifPresent(s -> cb.call(s.revalidations())))
+        .register(prometheus);
+    CounterWithCallback.builder().name("berth_proxy_upstream_unavailable")
+        .help("times the upstream could not answer (cached content served, or 503)")
+        .callback(cb -> proxyStats().ifPresent(s -> cb.call(s.unavailable())))
+        .register(prometheus);
   }
 
   public static PrometheusMetrics create() {
     return new PrometheusMetrics();
   }
 
-  /** Reads the registry's gauges (read-only mode, the referrers cache) from {@code registry}. */
+  /**
+   * Reads the registry's gauges (read-only mode, the referrers cache) and its pull-through
+   * cache's counters (when it has an upstream) from {@code registry}.
+   */
   public PrometheusMetrics watch(Registry registry) {
     this.watched = registry;
     return this;
@@ -129,6 +154,22 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
 
   private Counter counter(String name, String help, String... labels) {
     return Counter.builder().name(name).help(help).labelNames(labels).register(prometheus);
+  }
+
+  /** The watched registry's pull-through cache statistics, if it has an upstream. */
+  private Optional<ProxyStats> proxyStats() {
+    Registry r = watched;
+    return r == null || r.proxyStats() == ProxyStats.NONE ? Optional.empty()
+        : Optional.of(r.proxyStats());
+  }
+
+  private void proxyCounter(String name, String help, ToLongFunction<ProxyStats.Counts> value) {
+    CounterWithCallback.builder().name(name).help(help).labelNames("type").callback(cb ->
+        proxyStats().ifPresent(s -> {
+          for (ProxyStats.Kind kind : ProxyStats.Kind.values()) {
+            cb.call(value.applyAsLong(s.of(kind)), kind.label());
+          }
+        })).register(prometheus);
   }
 
   private void gauge(String name, String help, Function<Registry, Number> value) {

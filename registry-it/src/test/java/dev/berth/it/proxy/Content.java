@@ -6,11 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.berth.it.support.DockerRegistryProcess;
+import dev.berth.it.support.Programs;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -109,5 +114,41 @@ final class Content {
     JsonParser.parseString(r.text()).getAsJsonObject().getAsJsonArray("manifests")
         .forEach(e -> digests.add(e.getAsJsonObject().get("digest").getAsString()));
     return digests;
+  }
+
+  /**
+   * GETs of one blob in a registry:2 upstream's access log (one line per request, written when
+   * the response is done: before the proxy's clients got their last byte), once at least
+   * {@code expected} are there or 10 s went by.
+   */
+  static long upstreamGets(DockerRegistryProcess upstream, String repository, Digest blob,
+      long expected) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(10);
+    long count;
+    while ((count = upstream.output().lines()
+        .filter(l -> l.contains("\"GET /v2/" + repository + "/blobs/" + blob + " ")).count())
+        < expected && Instant.now().isBefore(deadline)) {
+      Thread.sleep(20); // polling the log reader for a line, with a deadline
+    }
+    return count;
+  }
+
+  /**
+   * A registry:2 upstream on loopback under {@code work} that logs every request (its access
+   * log, which {@link #upstreamGets} counts); the test is skipped where it is not installed.
+   */
+  static DockerRegistryProcess loggedUpstream(Path work) throws IOException {
+    Programs.require(DockerRegistryProcess.PROGRAM);
+    return DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"),
+        DockerRegistryProcess.Options.DEFAULT.withAccessLog());
+  }
+
+  /** Closes each of {@code things} that is not null, in order. */
+  static void closeAll(AutoCloseable... things) throws Exception {
+    for (AutoCloseable thing : things) {
+      if (thing != null) {
+        thing.close();
+      }
+    }
   }
 }

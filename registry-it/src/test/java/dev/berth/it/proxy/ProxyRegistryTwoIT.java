@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.DockerRegistryProcess;
-import dev.berth.it.support.Programs;
 import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.MediaTypes;
@@ -22,7 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -53,9 +51,7 @@ class ProxyRegistryTwoIT {
 
   @BeforeEach
   void start() throws Exception {
-    Programs.require(DockerRegistryProcess.PROGRAM);
-    registry2 = DockerRegistryProcess.start(work.resolve("upstream"), work.resolve("conf"),
-        DockerRegistryProcess.Options.DEFAULT.withAccessLog());
+    registry2 = Content.loggedUpstream(work);
     upstream = new RegistryClient(registry2.url());
     proxy = ProxyCache.start(work.resolve("cache"), ProxyOptions.registryTwo(registry2.url(),
         null, null, TTL));
@@ -239,21 +235,7 @@ class ProxyRegistryTwoIT {
     } finally {
       pool.shutdownNow();
     }
-    assertEquals(1, upstreamGets(image.layer()), registry2::output);
-  }
-
-  /**
-   * GETs of one blob in the upstream's access log (one line per request, written when the
-   * response is done: before the proxy's clients got their last byte), once one is there.
-   */
-  private long upstreamGets(Digest blob) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    long count;
-    while ((count = registry2.output().lines()
-        .filter(l -> l.contains("\"GET /v2/" + REPO + "/blobs/" + blob + " ")).count()) == 0
-        && Instant.now().isBefore(deadline)) {
-      Thread.sleep(20); // polling the log reader for a line, with a deadline
-    }
-    return count;
+    assertEquals(1, Content.upstreamGets(registry2, REPO, image.layer(), 1),
+        registry2::output);
   }
 }

@@ -15,6 +15,11 @@ import java.lang.System.Logger.Level;
  *  "remoteAddr":"192.0.2.7"}
  * }</pre>
  *
+ * <p>A request that a pull-through cache answered for a repository it covers also has
+ * {@code "proxy"}: {@code hit}, {@code miss} (fetched from the upstream), {@code revalidated} (a
+ * tag checked upstream after its TTL) or {@code stale} (served cached, the upstream could not be
+ * asked): nginx's {@code $upstream_cache_status} and a CDN's {@code X-Cache} in one field.
+ *
  * <p>What it never writes: headers (so no {@code Authorization}), query strings, upload session
  * ids (whoever knows one may write to the session). Probes of {@code /livez} and {@code /readyz}
  * are left out: a load balancer asking every second would drown the requests that matter.
@@ -56,6 +61,7 @@ public final class AccessLog implements RequestObserver {
     o.addProperty("durationMs", Math.round(r.durationNanos() / 1e4) / 100.0);
     r.user().ifPresent(v -> o.addProperty("user", cut(v)));
     o.addProperty("remoteAddr", r.remoteAddress());
+    r.proxy().ifPresent(v -> o.addProperty("proxy", v));
     return o.toString();
   }
 

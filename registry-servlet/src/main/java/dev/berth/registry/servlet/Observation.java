@@ -1,5 +1,6 @@
 package dev.berth.registry.servlet;
 
+import dev.berth.registry.CacheOutcome;
 import dev.berth.registry.oci.Digest;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -25,6 +26,8 @@ final class Observation implements AsyncListener {
   private final AtomicBoolean ended = new AtomicBoolean();
   private Exchange ex;
   private volatile boolean async;
+  /** What a pull-through cache did, taken on the request's thread when its service returned. */
+  private volatile Optional<String> proxy = Optional.empty();
 
   private Observation(RequestObserver observer, String route, HttpServletRequest request,
       String remoteAddress) {
@@ -32,6 +35,7 @@ final class Observation implements AsyncListener {
     this.route = route;
     this.request = request;
     this.remoteAddress = remoteAddress;
+    CacheOutcome.clear();
     observer.started(route, request.getMethod());
   }
 
@@ -57,6 +61,7 @@ final class Observation implements AsyncListener {
 
   /** The servlet's {@code service} returned: the end, unless the request went asynchronous. */
   void serviceReturned() {
+    proxy = CacheOutcome.take().map(CacheOutcome::label);
     if (!async) {
       end();
     }
@@ -87,7 +92,7 @@ final class Observation implements AsyncListener {
     }
     observer.completed(new RequestRecord(time, request.getMethod(), route, repository(),
         reference(), ex == null ? 0 : ex.response.getStatus(), ex == null ? 0 : ex.bytesIn,
-        ex == null ? 0 : ex.bytesOut, duration, user, remoteAddress));
+        ex == null ? 0 : ex.bytesOut, duration, user, remoteAddress, proxy));
   }
 
   private Optional<String> repository() {

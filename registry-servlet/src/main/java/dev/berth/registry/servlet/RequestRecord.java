@@ -20,7 +20,11 @@ import java.util.Optional;
  * @param durationNanos from the request's arrival at the servlet to its answer's end
  * @param user who the access seam (or the container) said the caller is
  * @param remoteAddress the client's address, through trusted proxies ({@code http.trustedProxies})
+ * @param proxy what the pull-through cache did for a request of a repository it covers
+ *     ({@link dev.berth.registry.CacheOutcome#label()}: {@code hit}, {@code miss},
+ *     {@code revalidated}, {@code stale}); empty for every other request
  */
 public record RequestRecord(Instant time, String method, String route,
     Optional<String> repository, Optional<String> reference, int status, long bytesIn,
-    long bytesOut, long durationNanos, Optional<String> user, String remoteAddress) {}
+    long bytesOut, long durationNanos, Optional<String> user, String remoteAddress,
+    Optional<String> proxy) {}

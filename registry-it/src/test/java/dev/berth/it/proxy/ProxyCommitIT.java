@@ -1,0 +1,200 @@
+package dev.berth.it.proxy;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.berth.it.support.DockerRegistryProcess;
+import dev.berth.jetty.BerthServer;
+import dev.berth.registry.Registry;
+import dev.berth.registry.layout.StoragePaths;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.proxy.ProxyOptions;
+import dev.berth.registry.servlet.testing.RegistryClient;
+import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import dev.berth.registry.storage.FileSystemStorage;
+import dev.berth.registry.storage.StorageException;
+import dev.berth.registry.storage.StorageWriter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mockito.Mockito;
+
+/**
+ * A fetched blob's commit (flush, place, link) is off its first client's path: that client gets
+ * its whole, verified body while the commit is still held; the blob is visible only once the
+ * commit is done, and whoever asks meanwhile waits for it (one upstream fetch). A commit that
+ * fails, as a crash before the flush would, leaves nothing visible and the next pull fetches
+ * again. The storage is Berth's filesystem storage with the layer's writer held or failing on
+ * purpose (the seam); the upstream is registry:2, whose access log counts the fetches.
+ */
+class ProxyCommitIT {
+  static final String REPO = "library/held";
+
+  @TempDir
+  Path work;
+
+  DockerRegistryProcess registry2;
+  RegistryClient upstream;
+  FileSystemStorage disk;
+  BerthServer server;
+  RegistryClient proxy;
+  Digest layer;
+  final CountDownLatch commitReached = new CountDownLatch(1);
+  final CountDownLatch release = new CountDownLatch(1);
+  final CountDownLatch failed = new CountDownLatch(1);
+  final AtomicInteger commits = new AtomicInteger();
+  volatile boolean failFirstCommit;
+  final ExecutorService clients = Executors.newFixedThreadPool(2);
+
+  @BeforeEach
+  void start() throws Exception {
+    registry2 = Content.loggedUpstream(work);
+    upstream = new RegistryClient(registry2.url());
+    disk = FileSystemStorage.at(work.resolve("cache"));
+    FileSystemStorage storage = Mockito.spy(disk);
+    Mockito.doAnswer(call -> {
+      StorageWriter real = (StorageWriter) call.callRealMethod();
+      String path = call.getArgument(0);
+      return layer != null && path.equals(StoragePaths.blobData(layer)) ? new Held(real) : real;
+    }).when(storage).writer(Mockito.anyString());
+    Registry registry = ProxyOptions.registryTwo(registry2.url(), null, null,
+        Duration.ofMinutes(5)).applyTo(Registry.builder().storage(storage)).build();
+    server = BerthServer.builder(registry).closeRegistry(true).start();
+    proxy = new RegistryClient(server.url());
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    release.countDown();
+    clients.shutdownNow();
+    Content.closeAll(server, disk, registry2);
+  }
+
+  @Test
+  void theFirstClientsAnswerDoesNotWaitForTheCommitAndOthersWaitForIt() throws Exception {
+    Content.Image image = pushAndPullManifest("held");
+    String blobPath = "/v2/" + REPO + "/blobs/" + layer;
+
+    Response first = clients.submit(() -> proxy.get(blobPath)).get(60, TimeUnit.SECONDS);
+    assertEquals(200, first.status(), first::toString);
+    assertArrayEquals(image.layerBytes(), first.body(), "the whole body, with the commit held");
+    assertTrue(commitReached.await(30, TimeUnit.SECONDS), "the commit runs, held");
+    assertFalse(Files.exists(cached(StoragePaths.blobData(layer))),
+        "not visible before its commit");
+
+    Future<Response> second = clients.submit(() -> proxy.get(blobPath));
+    release.countDown();
+    Response after = second.get(60, TimeUnit.SECONDS);
+    assertEquals(200, after.status(), after::toString);
+    assertArrayEquals(image.layerBytes(), after.body());
+    assertTrue(Files.exists(cached(StoragePaths.blobData(layer))));
+    assertTrue(Files.exists(cached(StoragePaths.layerLink(RepositoryName.parse(REPO), layer))));
+    assertEquals(1, Content.upstreamGets(registry2, REPO, layer, 1), registry2::output);
+  }
+
+  @Test
+  void aCommitThatFailsLeavesNothingVisibleAndTheNextPullFetchesAgain() throws Exception {
+    failFirstCommit = true;
+    release.countDown();
+    Content.Image image = pushAndPullManifest("lost");
+    String blobPath = "/v2/" + REPO + "/blobs/" + layer;
+
+    Response first = proxy.get(blobPath);
+    assertEquals(200, first.status(), first::toString);
+    assertArrayEquals(image.layerBytes(), first.body(), "verified bytes reach the client");
+    assertTrue(failed.await(30, TimeUnit.SECONDS), "the commit failed");
+    assertFalse(Files.exists(cached(StoragePaths.layerLink(RepositoryName.parse(REPO), layer))),
+        "nothing linked");
+    assertFalse(Files.exists(cached(StoragePaths.blobData(layer))), "nothing placed");
+
+    Response again = proxy.get(blobPath);
+    assertEquals(200, again.status(), again::toString);
+    assertArrayEquals(image.layerBytes(), again.body());
+    assertEquals(2, Content.upstreamGets(registry2, REPO, layer, 2), registry2::output);
+    assertTrue(Files.exists(cached(StoragePaths.blobData(layer))), "stored by the second fetch");
+  }
+
+  private Content.Image pushAndPullManifest(String seed) {
+    Content.Image image = Content.push(upstream, REPO, "1.0", seed, 3 * 1024 * 1024);
+    layer = image.layer();
+    Response manifest = Content.manifest(proxy, REPO, "1.0");
+    assertEquals(200, manifest.status(), manifest::toString);
+    return image;
+  }
+
+  private Path cached(String storagePath) {
+    return work.resolve("cache").resolve(storagePath);
+  }
+
+  /** The layer's writer: its commit waits for {@link #release}, then commits or fails. */
+  private final class Held extends StorageWriter {
+    private final StorageWriter real;
+
+    Held(StorageWriter real) {
+      this.real = real;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+      real.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws IOException {
+      real.write(b, off, len);
+    }
+
+    @Override
+    public void flush() throws IOException {
+      real.flush();
+    }
+
+    @Override
+    public long size() {
+      return real.size();
+    }
+
+    @Override
+    public void commit() {
+      int n = commits.incrementAndGet();
+      commitReached.countDown();
+      try {
+        if (!release.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the commit");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      if (failFirstCommit && n == 1) {
+        failed.countDown();
+        throw new StorageException("the disk failed on purpose before the flush");
+      }
+      real.commit();
+    }
+
+    @Override
+    public boolean commitIfAbsent() {
+      return real.commitIfAbsent();
+    }
+
+    @Override
+    public void cancel() {
+      real.cancel();
+    }
+  }
+}
