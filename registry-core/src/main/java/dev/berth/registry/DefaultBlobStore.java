@@ -103,6 +103,18 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   @Override
+  public InputStream openFound(RepositoryName repository, BlobInfo found, long offset) {
+    if (proxy != null && proxy.covers(repository)) {
+      return open(repository, found.digest(), offset);
+    }
+    try {
+      return storage.open(StoragePaths.blobData(found.digest()), offset);
+    } catch (ObjectNotFoundException e) {
+      throw unknown(repository, found.digest());
+    }
+  }
+
+  @Override
   public Optional<URI> redirect(RepositoryName repository, Digest digest) {
     if (proxy != null && proxy.covers(repository)) {
       return Optional.empty();

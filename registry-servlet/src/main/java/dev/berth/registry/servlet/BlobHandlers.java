@@ -61,7 +61,7 @@ final class BlobHandlers {
     if (ex.isHead() || length == 0) {
       return;
     }
-    try (InputStream in = registry.blobs().open(repository, digest, start);
+    try (InputStream in = registry.blobs().openFound(repository, blob, start);
         OutputStream out = ex.response.getOutputStream()) {
       byte[] buffer = new byte[BUFFER];
       long remaining = length;
