@@ -125,7 +125,21 @@ class ProxyCommitIT {
     assertEquals(200, again.status(), again::toString);
     assertArrayEquals(image.layerBytes(), again.body());
     assertEquals(2, Content.upstreamGets(registry2, REPO, layer, 2), registry2::output);
-    assertTrue(Files.exists(cached(StoragePaths.blobData(layer))), "stored by the second fetch");
+    // The second fetch's commit runs after its client has the bytes, as the first one's did.
+    assertTrue(eventuallyExists(cached(StoragePaths.blobData(layer))),
+        "stored by the second fetch");
+  }
+
+  /** Whether {@code file} exists within 30 s (a commit off the client's path finishes later). */
+  private static boolean eventuallyExists(Path file) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!Files.exists(file)) {
+      if (System.nanoTime() > deadline) {
+        return false;
+      }
+      Thread.sleep(10);
+    }
+    return true;
   }
 
   private Content.Image pushAndPullManifest(String seed) {
