@@ -135,30 +135,28 @@ final class S3Listing {
    */
   void walk(String prefix, String hiddenPrefix,
       Function<ListObjectsV2Response, List<StorageEntry>> entries, Consumer<StorageEntry> visitor) {
-    String token = null;
-    do {
-      String continuation = token;
-      ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
-          .maxKeys(PAGE).continuationToken(continuation));
+    pages(prefix, page -> {
       for (StorageEntry entry : entries.apply(page)) {
         if (hiddenPrefix == null || !entry.path().startsWith(hiddenPrefix)) {
           visitor.accept(entry);
         }
       }
-      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-    } while (token != null);
+    });
   }
 
   /** Visits the key of every object under {@code prefix}, in the store's (byte) order. */
   void keys(String prefix, Consumer<String> visitor) {
+    pages(prefix, page -> page.contents().forEach(o -> visitor.accept(o.key())));
+  }
+
+  /** Every listing page of the objects under {@code prefix}, {@value #PAGE} keys a request. */
+  private void pages(String prefix, Consumer<ListObjectsV2Response> visitor) {
     String token = null;
     do {
       String continuation = token;
       ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
           .maxKeys(PAGE).continuationToken(continuation));
-      for (S3Object o : page.contents()) {
-        visitor.accept(o.key());
-      }
+      visitor.accept(page);
       token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
     } while (token != null);
   }
@@ -175,18 +173,13 @@ final class S3Listing {
    * @return how many objects were deleted
    */
   int deleteAll(String prefix, String operation) {
-    int deleted = 0;
-    String token = null;
-    do {
-      String continuation = token;
-      ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(bucket).prefix(prefix)
-          .maxKeys(PAGE).continuationToken(continuation));
+    int[] deleted = {0};
+    pages(prefix, page -> {
       List<String> batch = page.contents().stream().map(S3Object::key).toList();
       deleteBatch(batch, operation);
-      deleted += batch.size();
-      token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
-    } while (token != null);
-    return deleted;
+      deleted[0] += batch.size();
+    });
+    return deleted[0];
   }
 
   /** Deletes the objects at {@code keys} with DeleteObjects, 1,000 keys a request. */
