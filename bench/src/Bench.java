@@ -51,6 +51,8 @@ public final class Bench {
   final Map<Row, Row> flushPairs = new LinkedHashMap<>();
   final List<String> info = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
+  /** A bare Jetty servlet server's first and second start-up (ms) when the start-up group ran. */
+  double[] startupFloor;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -1,18 +1,34 @@
 import dev.berth.jetty.BerthServer;
 import dev.berth.registry.Registry;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The test-suite case of the start-up rows, in a fresh JVM whose class path is what
  * {@code berth-junit5} brings (no logging binding): the time from just before
  * {@code BerthServer.startInMemory()} to the first {@code 200} on {@code /v2/}, read with a plain
  * socket so that no HTTP client's class loading is counted; then a second start in the same JVM
- * (a test suite's next registry) and, measured last so that it costs nothing before, the time from
+ * (a test suite's next registry: from its start to its first 200; its {@code close()} is timed
+ * apart, {@code second_close_ms}) and, measured last so that it costs nothing before, the time from
  * JVM start to the first 200.
+ *
+ * <p>{@code --jetty}: the same three numbers for the floor under Berth's HTTP layer, a bare Jetty
+ * 12 servlet server on the same class path (one servlet answering {@code {}} on every path, built
+ * with the thread pool Berth uses), so that a start-up row can be read against what Jetty itself
+ * costs on this machine in the same run.
  *
  * <p>{@code --stages}: the same first start taken apart, one stage after the other on one thread
  * (no warm-up thread): building the registry (with its start-time recovery), Jetty's start, the
@@ -28,19 +44,54 @@ public final class EmbeddedStart {
       stages();
       return;
     }
+    boolean jetty = args.length > 0 && args[0].equals("--jetty");
     long t0 = System.nanoTime();
-    try (BerthServer first = BerthServer.startInMemory()) {
-      awaitOk(first.port());
+    try (AutoCloseable first = jetty ? bareJetty() : BerthServer.startInMemory()) {
+      awaitOk(port(first));
       long t1 = System.nanoTime();
       long readyWall = System.currentTimeMillis();
       long t2 = System.nanoTime();
-      try (BerthServer second = BerthServer.startInMemory()) {
-        awaitOk(second.port());
-      }
+      AutoCloseable second = jetty ? bareJetty() : BerthServer.startInMemory();
+      awaitOk(port(second));
       long t3 = System.nanoTime();
+      second.close();
+      long t4 = System.nanoTime();
       long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
-      System.out.printf("cold_ms=%.3f warm_ms=%.3f jvm_to_ready_ms=%d%n", (t1 - t0) / 1e6,
-          (t3 - t2) / 1e6, readyWall - jvmStart);
+      System.out.printf("cold_ms=%.3f warm_ms=%.3f second_close_ms=%.3f jvm_to_ready_ms=%d%n",
+          (t1 - t0) / 1e6, (t3 - t2) / 1e6, (t4 - t3) / 1e6, readyWall - jvmStart);
+    }
+  }
+
+  static int port(AutoCloseable server) {
+    return server instanceof BerthServer b ? b.port()
+        : ((ServerConnector) ((BareJetty) server).server.getConnectors()[0]).getLocalPort();
+  }
+
+  /** A started bare Jetty servlet server on a free loopback port. */
+  static BareJetty bareJetty() throws Exception {
+    QueuedThreadPool threads = new QueuedThreadPool(200, 4, 60_000, new LinkedBlockingQueue<>());
+    threads.setDaemon(true);
+    Server server = new Server(threads);
+    ServerConnector connector = new ServerConnector(server);
+    connector.setHost("127.0.0.1");
+    server.addConnector(connector);
+    ServletContextHandler context = new ServletContextHandler("/");
+    context.addServlet(new ServletHolder(new HttpServlet() {
+      @Override
+      protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        resp.setContentType("application/json");
+        resp.getWriter().write("{}");
+      }
+    }), "/*");
+    server.setHandler(context);
+    server.start();
+    return new BareJetty(server);
+  }
+
+  record BareJetty(Server server) implements AutoCloseable {
+    @Override
+    public void close() throws Exception {
+      server.stop();
     }
   }
 

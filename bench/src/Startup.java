@@ -13,6 +13,9 @@ import java.util.regex.Pattern;
  * Row 8, start-up: {@code java -jar berth.jar serve} and {@code docker-registry serve} from process
  * start to the first 200 on {@code /v2/}; Berth embedded in a fresh JVM ({@link EmbeddedStart}),
  * first and second start; and the first start's stages ({@code EmbeddedStart --stages}, notes).
+ * Beside them, in the same rounds, a bare Jetty 12 servlet server on the same class path
+ * ({@code EmbeddedStart --jetty}): the floor under Berth's HTTP layer, reported in the notes and
+ * in the start-up goals, so that a target can be read against what Jetty alone costs here.
  */
 final class Startup {
   final Bench bench;
@@ -37,6 +40,9 @@ final class Startup {
     List<Double> jvmToReady = new ArrayList<>();
     List<Double> jvmOnly = new ArrayList<>();
     Map<String, List<Double>> stages = new LinkedHashMap<>();
+    List<Double> secondClose = new ArrayList<>();
+    List<Double> jettyFirst = new ArrayList<>();
+    List<Double> jettySecond = new ArrayList<>();
     for (int round = 0; round < config.startupRounds; round++) {
       Path berthDir = Files.createDirectories(config.work.resolve("startup-berth-" + round));
       Path r2Dir = Files.createDirectories(config.work.resolve("startup-r2-" + round));
@@ -59,7 +65,13 @@ final class Startup {
       Map<String, Double> values = embedded(List.of(), "cold_ms");
       embedded.berth.add(values.get("cold_ms"));
       second.berth.add(values.get("warm_ms"));
+      secondClose.add(values.get("second_close_ms"));
       jvmToReady.add(values.get("jvm_to_ready_ms"));
+      bench.pause();
+      // The floor: a bare Jetty servlet server, first and second start, in a fresh JVM.
+      Map<String, Double> jetty = embedded(List.of("--jetty"), "cold_ms");
+      jettyFirst.add(jetty.get("cold_ms"));
+      jettySecond.add(jetty.get("warm_ms"));
       embedded(List.of("--stages"), "registry_ms")
           .forEach((k, v) -> stages.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
       // The JVM alone: java -version.
@@ -67,8 +79,9 @@ final class Startup {
       Processes.exec(List.of("java", "-version"), null);
       jvmOnly.add((System.nanoTime() - t) / 1e6);
       Bench.log(String.format(Locale.ROOT, "  round %d: java -jar %.0f ms, registry:2 %.0f ms, "
-          + "embedded %.0f ms (second start in the same JVM %.1f ms)", round + 1, b, r,
-          values.get("cold_ms"), values.get("warm_ms")));
+          + "embedded %.0f ms (second start in the same JVM %.1f ms), bare Jetty servlet %.0f ms "
+          + "(second %.1f ms)", round + 1, b, r, values.get("cold_ms"), values.get("warm_ms"),
+          jetty.get("cold_ms"), jetty.get("warm_ms")));
       bench.pause();
     }
     embedded.addNote(String.format(Locale.ROOT, "JVM start to first 200 %.0f ms; stages one "
@@ -77,6 +90,13 @@ final class Startup {
         Util.median(jvmToReady), Util.median(stages.get("registry_ms")),
         Util.median(stages.get("server_ms")), Util.median(stages.get("first_request_ms")),
         Util.median(stages.get("recovery_us"))));
+    embedded.addNote(String.format(Locale.ROOT, "same rounds, a bare Jetty 12 servlet server on "
+        + "the same class path (one servlet, Berth's thread pool): first start %.0f ms",
+        Util.median(jettyFirst)));
+    second.addNote(String.format(Locale.ROOT, "from its start to its first 200; its close() "
+        + "took %.1f ms more; a bare Jetty 12 servlet server's second start %.1f ms",
+        Util.median(secondClose), Util.median(jettySecond)));
+    bench.startupFloor = new double[] {Util.median(jettyFirst), Util.median(jettySecond)};
     jar.addNote(String.format(Locale.ROOT, "of which JVM start (java -version) ~%.0f ms",
         Util.median(jvmOnly)));
   }
