@@ -46,6 +46,7 @@ public final class Registry implements AutoCloseable {
   private final Notifier notifier;
   /** Serving read-only: the HTTP layer refuses writes, the maintenance schedule pauses. */
   private volatile boolean readOnly;
+  private volatile boolean closed;
 
   private Registry(Builder b) {
     this.storage = Objects.requireNonNull(b.storage, "storage");
@@ -77,24 +78,24 @@ public final class Registry implements AutoCloseable {
   }
 
   public BlobStore blobs() {
-    return services.blobs();
+    return live().blobs();
   }
 
   public UploadService uploads() {
-    return services.measuredUploads();
+    return live().measuredUploads();
   }
 
   public ManifestService manifests() {
-    return services.manifests();
+    return live().manifests();
   }
 
   public TagStore tags() {
-    return services.tags();
+    return live().tags();
   }
 
   /** Repositories in lexical order, strictly after {@code last} (null for the start). */
   public Page catalog(String last, int limit) {
-    return services.catalog().list(last, limit);
+    return live().catalog().list(last, limit);
   }
 
   /**
@@ -104,7 +105,7 @@ public final class Registry implements AutoCloseable {
    * one follows.
    */
   public Page catalog(String last, int limit, Predicate<RepositoryName> visible) {
-    return services.catalog().list(last, limit, visible);
+    return live().catalog().list(last, limit, visible);
   }
 
   /**
@@ -117,24 +118,18 @@ public final class Registry implements AutoCloseable {
    */
   public ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
       Digest after, int limit) {
-    int n = Math.max(1, Math.min(limit, options.maxPageSize()));
-    if (services.proxy() != null && services.proxy().covers(repository)) {
-      return services.proxy().referrers.list(repository, subject, artifactType, after, n);
-    }
-    return services.referrersIndex().list(repository, subject, artifactType, after, n);
+    return live().referrers(repository, subject, artifactType, after,
+        Math.max(1, Math.min(limit, options.maxPageSize())));
   }
 
-  /**
-   * Rebuilds the referrers index from the manifests in storage, including those listed in
-   * {@code <alg>-<hex>} fallback tag indexes, and marks it complete.
-   */
+  /** Rebuilds the referrers index from stored manifests and fallback tags; marks it complete. */
   public ReindexReport reindex() {
-    return services.upkeep().reindex();
+    return live().upkeep().reindex();
   }
 
   /** Whether the referrers index has been built over this storage (by {@link #reindex()}). */
   public boolean referrersIndexBuilt() {
-    return Reindexer.isMarked(services.served());
+    return Reindexer.isMarked(live().served());
   }
 
   /**
@@ -146,26 +141,20 @@ public final class Registry implements AutoCloseable {
    *     over while this one ran
    */
   public GcReport collectGarbage(GcOptions gcOptions) {
-    return services.upkeep().collectGarbage(gcOptions);
+    return live().upkeep().collectGarbage(gcOptions);
   }
 
-  /**
-   * Deletes upload sessions older than {@link RegistryOptions#uploadMaxAge()}.
-   *
-   * @return how many were deleted
-   */
+  /** Deletes upload sessions older than {@link RegistryOptions#uploadMaxAge()}; how many. */
   public int purgeUploads() {
     return purgeUploads(false);
   }
 
   /**
    * Deletes upload sessions older than {@link RegistryOptions#uploadMaxAge()}, or with
-   * {@code dryRun} only counts them (distribution's {@code uploadpurging.dryrun}).
-   *
-   * @return how many were (or would be) deleted
+   * {@code dryRun} only counts them (distribution's {@code uploadpurging.dryrun}); how many.
    */
   public int purgeUploads(boolean dryRun) {
-    return services.upkeep().purgeUploads(dryRun);
+    return live().upkeep().purgeUploads(dryRun);
   }
 
   /**
@@ -189,35 +178,38 @@ public final class Registry implements AutoCloseable {
 
   /** What the pull-through cache did so far ({@link ProxyStats#NONE} without an upstream). */
   public ProxyStats proxyStats() {
-    return services.proxy() == null ? ProxyStats.NONE : services.proxy().counters.snapshot();
+    return live().proxy() == null ? ProxyStats.NONE : live().proxy().counters.snapshot();
   }
 
   /** Evicts the least recently pulled cached content its {@link CachePolicy} limits. */
   public CacheEviction evictProxyCache() {
-    return services.proxy() == null ? CacheEviction.NONE : services.proxy().eviction.run();
+    return live().proxy() == null ? CacheEviction.NONE : live().proxy().eviction.run();
   }
 
   /** The storage as given; the services use {@link MeasuredStorage}'s timed view of it. */
   public Storage storage() {
+    live();
     return storage;
   }
 
   public ReferrersIndex referrersIndex() {
-    return services.referrersIndex();
+    return live().referrersIndex();
   }
 
   /**
    * Releases what the registry holds: its digest threads, and the storage when the builder made it
-   * ({@link Builder#inMemory()}, {@link Builder#filesystem}). Stored data stays.
+   * ({@link Builder#inMemory()}, {@link Builder#filesystem}). Stored data stays. Then every operation
+   * throws {@link IllegalStateException} (a closed heap registry would go on answering, and a test
+   * reading one should be told); services taken before are not re-checked. Twice does nothing.
    */
   @Override
-  public void close() {
-    notifier.close();
-    services.digesters().shutdown();
-    if (services.proxy() != null) {
-      services.proxy().blobs.close();
-      services.proxy().pulls.flush();
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    notifier.close();
+    services.close();
     if (ownsStorage) {
       storage.close();
     }
@@ -225,7 +217,15 @@ public final class Registry implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Berth registry on " + storage;
+    return (closed ? "closed Berth registry on " : "Berth registry on ") + storage;
+  }
+
+  /** The services, unless {@link #close()} ran. */
+  private Services live() {
+    if (closed) {
+      throw new IllegalStateException(this + ": it was closed; build a new Registry");
+    }
+    return services;
   }
 
   /** Configures a {@link Registry}; everything but the storage has a default. */

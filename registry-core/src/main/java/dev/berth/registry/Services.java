@@ -1,8 +1,11 @@
 package dev.berth.registry;
 
 import dev.berth.registry.metrics.MeasuredStorage;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.referrers.InMemoryReferrersIndex;
 import dev.berth.registry.referrers.ReferrersIndex;
+import dev.berth.registry.referrers.ReferrersPage;
 import dev.berth.registry.referrers.StorageReferrersIndex;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.Storage;
@@ -53,5 +56,23 @@ record Services(Storage served, ReferrersIndex referrersIndex, DigestThreads dig
         recovery, fence, intents, clock, options, b.metrics);
     return new Services(storage, referrersIndex, digesters, blobs, uploads,
         MeasuredUploads.of(uploads, b.metrics), manifests, tags, catalog, proxy, upkeep);
+  }
+
+  /** A page of referrers: the pull-through cache's for repositories it covers, else the index's. */
+  ReferrersPage referrers(RepositoryName repository, Digest subject, String artifactType,
+      Digest after, int limit) {
+    if (proxy != null && proxy.covers(repository)) {
+      return proxy.referrers.list(repository, subject, artifactType, after, limit);
+    }
+    return referrersIndex.list(repository, subject, artifactType, after, limit);
+  }
+
+  /** Stops the digest threads and the cache's fetch commits; the storage is the registry's. */
+  void close() {
+    digesters.shutdown();
+    if (proxy != null) {
+      proxy.blobs.close();
+      proxy.pulls.flush();
+    }
   }
 }
