@@ -147,12 +147,17 @@ final class FetchingStream extends InputStream {
   }
 
   private IOException fail(String message, Throwable cause) {
-    writer.cancel();
     failure = new IOException(message, cause);
-    if (!ended) {
-      ended = true;
-      closeBody();
-      ending.failed();
+    try {
+      writer.cancel();
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e); // the fetch must still end, or its waiters wait forever
+    } finally {
+      if (!ended) {
+        ended = true;
+        closeBody();
+        ending.failed();
+      }
     }
     return failure;
   }

@@ -120,7 +120,16 @@ final class ProxyBlobs {
           + " is not known in repository " + repository + ", nor upstream");
     }
     cache.counters.miss(Kind.BLOB);
-    StorageWriter writer = storage.writer(StoragePaths.blobData(digest));
+    StorageWriter writer;
+    try {
+      writer = storage.writer(StoragePaths.blobData(digest));
+    } catch (RuntimeException e) {
+      // No temporary file (disk full, its folder gone): this fetch is over, or every later
+      // client of the digest would wait for it forever.
+      closeQuietly(body);
+      end(digest, mine);
+      throw e;
+    }
     return new FetchingStream(body, digest, offset, writer,
         n -> cache.counters.fetched(Kind.BLOB, n),
         new FetchingStream.Ending() {
@@ -135,6 +144,14 @@ final class ProxyBlobs {
             end(digest, mine);
           }
         });
+  }
+
+  private static void closeQuietly(UpstreamBlob body) {
+    try {
+      body.close();
+    } catch (java.io.IOException ignored) {
+      // Abandoned: nothing to keep.
+    }
   }
 
   private void end(Digest digest, Flight flight) {

@@ -111,10 +111,8 @@ final class ProxyManifests {
     }
     // A tag the upstream no longer has is served as cached and checked again after another TTL.
     Digest now = upstream.map(Descriptor::digest).orElse(cached);
-    byte[] bytes;
-    try {
-      bytes = now.equals(cached) ? null : bytes(repository, now);
-    } catch (RegistryException e) {
+    byte[] bytes = now.equals(cached) ? null : movedTo(repository, now).orElse(null);
+    if (!now.equals(cached) && bytes == null) {
       return; // the new manifest could not be fetched: keep serving the cached one
     }
     Instant at = cache.clock.instant();
@@ -132,16 +130,42 @@ final class ProxyManifests {
     });
   }
 
+  /**
+   * The manifest a revalidated tag moved to, or empty when the upstream cannot give it (down, or
+   * a 404 for the digest its own tag names): the cached manifest is then served, and the request
+   * is {@code stale}, not a miss (nothing new was fetched).
+   */
+  private Optional<byte[]> movedTo(RepositoryName repository, Digest digest) {
+    return stored(repository, digest).or(() -> {
+      Optional<UpstreamManifest> fetched;
+      try {
+        fetched = cache.upstream.manifest(repository, digest);
+      } catch (UpstreamUnavailableException e) {
+        fetched = Optional.empty();
+      }
+      if (fetched.isEmpty()) {
+        cache.counters.unavailable(true);
+        return Optional.empty();
+      }
+      cache.counters.fetched(Kind.MANIFEST, fetched.get().size());
+      return Optional.of(fetched.get().bytes());
+    });
+  }
+
   /** The manifest's bytes from storage when they are there (any repository), else upstream. */
   private byte[] bytes(RepositoryName repository, Digest digest) {
+    return stored(repository, digest).orElseGet(() -> fetch(repository, digest));
+  }
+
+  private Optional<byte[]> stored(RepositoryName repository, Digest digest) {
     if (manifests.exists(repository, digest)) {
       try {
-        return storage.read(StoragePaths.blobData(digest));
+        return Optional.of(storage.read(StoragePaths.blobData(digest)));
       } catch (ObjectNotFoundException e) {
         // Collected meanwhile: fetch it again.
       }
     }
-    return fetch(repository, digest);
+    return Optional.empty();
   }
 
   private byte[] fetch(RepositoryName repository, Digest digest) {

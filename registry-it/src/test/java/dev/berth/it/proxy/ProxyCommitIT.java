@@ -16,6 +16,7 @@ import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.storage.FileSystemStorage;
 import dev.berth.registry.storage.StorageException;
+import dev.berth.registry.storage.StorageFullException;
 import dev.berth.registry.storage.StorageWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ class ProxyCommitIT {
   final CountDownLatch failed = new CountDownLatch(1);
   final AtomicInteger commits = new AtomicInteger();
   volatile boolean failFirstCommit;
+  volatile boolean refuseWriter;
   final ExecutorService clients = Executors.newFixedThreadPool(2);
 
   @BeforeEach
@@ -67,8 +69,12 @@ class ProxyCommitIT {
     disk = FileSystemStorage.at(work.resolve("cache"));
     FileSystemStorage storage = Mockito.spy(disk);
     Mockito.doAnswer(call -> {
-      StorageWriter real = (StorageWriter) call.callRealMethod();
       String path = call.getArgument(0);
+      if (refuseWriter && layer != null && path.equals(StoragePaths.blobData(layer))) {
+        refuseWriter = false;
+        throw new StorageFullException("no temporary file, on purpose", null);
+      }
+      StorageWriter real = (StorageWriter) call.callRealMethod();
       return layer != null && path.equals(StoragePaths.blobData(layer)) ? new Held(real) : real;
     }).when(storage).writer(Mockito.anyString());
     Registry registry = ProxyOptions.registryTwo(registry2.url(), null, null,
@@ -128,6 +134,22 @@ class ProxyCommitIT {
     // The second fetch's commit runs after its client has the bytes, as the first one's did.
     assertTrue(eventuallyExists(cached(StoragePaths.blobData(layer))),
         "stored by the second fetch");
+  }
+
+  @Test
+  void aFetchWhoseFileCannotBeCreatedEndsAndTheNextPullFetchesAgain() throws Exception {
+    release.countDown();
+    refuseWriter = true;
+    Content.Image image = pushAndPullManifest("nofile");
+    String blobPath = "/v2/" + REPO + "/blobs/" + layer;
+
+    Response first = clients.submit(() -> proxy.get(blobPath)).get(60, TimeUnit.SECONDS);
+    assertTrue(first.status() >= 500, first::toString);
+    // Before the fix the failed fetch stayed registered and this waited for it forever.
+    Response again = clients.submit(() -> proxy.get(blobPath)).get(60, TimeUnit.SECONDS);
+    assertEquals(200, again.status(), again::toString);
+    assertArrayEquals(image.layerBytes(), again.body());
+    assertEquals(2, Content.upstreamGets(registry2, REPO, layer, 2), registry2::output);
   }
 
   /** Whether {@code file} exists within 30 s (a commit off the client's path finishes later). */

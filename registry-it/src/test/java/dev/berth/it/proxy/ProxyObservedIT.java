@@ -1,5 +1,6 @@
 package dev.berth.it.proxy;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
@@ -10,12 +11,20 @@ import dev.berth.jetty.BerthServer;
 import dev.berth.jetty.ManagementPort;
 import dev.berth.metrics.PrometheusMetrics;
 import dev.berth.registry.Registry;
+import dev.berth.registry.oci.Descriptor;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import dev.berth.registry.proxy.ProxyOptions;
 import dev.berth.registry.servlet.AccessLog;
 import dev.berth.registry.servlet.testing.LogLines;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
 import dev.berth.registry.testing.TestClock;
+import dev.berth.registry.upstream.Upstream;
+import dev.berth.registry.upstream.UpstreamBlob;
+import dev.berth.registry.upstream.UpstreamManifest;
+import dev.berth.registry.upstream.UpstreamUnavailableException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +32,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -47,6 +58,7 @@ class ProxyObservedIT {
   final TestClock clock = TestClock.atSystemTime();
   DockerRegistryProcess registry2;
   RegistryClient upstream;
+  Refusing upstreamSide;
   BerthServer server;
   RegistryClient proxy;
   URI scrape;
@@ -57,9 +69,10 @@ class ProxyObservedIT {
     log.start();
     upstream = new RegistryClient(registry2.url());
     PrometheusMetrics metrics = PrometheusMetrics.create();
-    Registry registry = ProxyOptions.registryTwo(registry2.url(), null, null, TTL)
-        .applyTo(Registry.builder().filesystem(work.resolve("cache")).clock(clock)
-            .metrics(metrics)).build();
+    upstreamSide = new Refusing(ProxyOptions.registryTwo(registry2.url(), null, null, TTL)
+        .upstream());
+    Registry registry = Registry.builder().filesystem(work.resolve("cache")).clock(clock)
+        .metrics(metrics).upstream(upstreamSide).build();
     metrics.watch(registry);
     server = BerthServer.builder(registry).closeRegistry(true).accessLog(true).observer(metrics)
         .management(ManagementPort.on("127.0.0.1", 0).metrics("/metrics", metrics)).start();
@@ -107,6 +120,78 @@ class ProxyObservedIT {
         delta(before, after, "registry_proxy_pulled_bytes_total{type=\"manifest\"}"));
     assertEquals(2, delta(before, after, "berth_proxy_revalidations_total"));
     assertEquals(1, delta(before, after, "berth_proxy_upstream_unavailable_total"));
+  }
+
+  @Test
+  void aMovedTagWhoseNewManifestCannotBeFetchedIsServedStale() throws Exception {
+    Content.Image first = Content.push(upstream, REPO, "1.0", "first", 1_000);
+    assertEquals("miss", proxyField(() -> Content.manifest(proxy, REPO, "1.0")));
+    Content.Image moved = Content.push(upstream, REPO, "1.0", "moved", 1_000);
+    Map<String, Double> before = scrape();
+    upstreamSide.refuseManifests = true;
+    clock.advance(TTL.plusSeconds(1));
+
+    int base = log.lines().size();
+    Response stale = Content.manifest(proxy, REPO, "1.0");
+    assertEquals(200, stale.status(), stale::toString);
+    assertArrayEquals(first.manifest(), stale.body(), "the cached manifest is served");
+    assertEquals("stale", lineAfter(base).get("proxy").getAsString(),
+        "the tag moved upstream but its manifest could not be fetched: nothing new was served");
+    assertEquals(1, delta(before, scrape(), "berth_proxy_upstream_unavailable_total"));
+
+    upstreamSide.refuseManifests = false;
+    base = log.lines().size();
+    Response now = Content.manifest(proxy, REPO, "1.0");
+    assertArrayEquals(moved.manifest(), now.body(), "asked again at once, as its record is old");
+    assertEquals("revalidated", lineAfter(base).get("proxy").getAsString());
+  }
+
+  /** The HTTP upstream, whose manifest GETs can be made to fail as an unreachable one's do. */
+  static final class Refusing implements Upstream {
+    private final Upstream http;
+    volatile boolean refuseManifests;
+
+    Refusing(Upstream http) {
+      this.http = http;
+    }
+
+    @Override
+    public boolean covers(RepositoryName repository) {
+      return http.covers(repository);
+    }
+
+    @Override
+    public Duration tagTtl(RepositoryName repository) {
+      return http.tagTtl(repository);
+    }
+
+    @Override
+    public Optional<Descriptor> resolve(RepositoryName repository, Tag tag) {
+      return http.resolve(repository, tag);
+    }
+
+    @Override
+    public Optional<UpstreamManifest> manifest(RepositoryName repository, Digest digest) {
+      if (refuseManifests) {
+        throw new UpstreamUnavailableException("refused by the test");
+      }
+      return http.manifest(repository, digest);
+    }
+
+    @Override
+    public Optional<Long> blobSize(RepositoryName repository, Digest digest) {
+      return http.blobSize(repository, digest);
+    }
+
+    @Override
+    public Optional<UpstreamBlob> openBlob(RepositoryName repository, Digest digest) {
+      return http.openBlob(repository, digest);
+    }
+
+    @Override
+    public List<Descriptor> referrers(RepositoryName repository, Digest subject) {
+      return http.referrers(repository, subject);
+    }
   }
 
   /** The {@code proxy} field of the access log line of {@code request}, answered 200. */

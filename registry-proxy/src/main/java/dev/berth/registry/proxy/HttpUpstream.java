@@ -46,7 +46,7 @@ final class HttpUpstream implements Upstream {
   static HttpUpstream of(UpstreamOptions options) {
     HttpClient.Builder http = HttpClient.newBuilder()
         .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10))
+        .connectTimeout(UpstreamClient.CONNECT_TIMEOUT)
         .followRedirects(HttpClient.Redirect.NEVER);
     if (options.caBundle() != null) {
       http.sslContext(TlsTrust.fromPem(options.caBundle()));
@@ -135,17 +135,19 @@ final class HttpUpstream implements Upstream {
   @Override
   public Optional<UpstreamBlob> openBlob(RepositoryName repository, Digest digest) {
     String path = "v2/" + repository + "/blobs/" + digest;
-    HttpResponse<InputStream> get = client.send("GET", path, scope(repository), null,
-        HttpResponse.BodyHandlers.ofInputStream());
-    if (get.statusCode() != 200) {
-      close(get.body());
-      if (get.statusCode() == 404) {
+    UpstreamClient.Streamed get = client.stream(path, scope(repository));
+    if (get.status() != 200) {
+      get.discard();
+      if (get.status() == 404) {
         return Optional.empty();
       }
-      require(get, "GET", path);
+      require(get.status(), "GET", path);
     }
-    return Optional.of(new UpstreamBlob(
-        get.headers().firstValueAsLong("Content-Length").orElse(-1), get.body()));
+    try {
+      return Optional.of(new UpstreamBlob(get.length(), get.body()));
+    } catch (IOException e) {
+      throw new UpstreamUnavailableException("GET " + path + " broke off: " + e, e);
+    }
   }
 
   @Override
@@ -154,7 +156,10 @@ final class HttpUpstream implements Upstream {
   }
 
   static void require(HttpResponse<?> response, String method, String path) {
-    int status = response.statusCode();
+    require(response.statusCode(), method, path);
+  }
+
+  private static void require(int status, String method, String path) {
     if (status < 200 || status > 299) {
       throw new UpstreamUnavailableException(method + " " + path + " answered " + status
           + (status == 401 || status == 403 ? " (check the upstream credentials)" : ""));
@@ -163,14 +168,6 @@ final class HttpUpstream implements Upstream {
 
   private static String scope(RepositoryName repository) {
     return "repository:" + repository + ":pull";
-  }
-
-  private static void close(InputStream in) {
-    try {
-      in.close();
-    } catch (IOException ignored) {
-      // Nothing to keep.
-    }
   }
 
   @Override
