@@ -1,5 +1,6 @@
 package dev.berth.registry.metrics;
 
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
@@ -75,6 +76,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public SizedStream openSized(String path) {
+    return timed("open", () -> storage.openSized(path));
+  }
+
+  @Override
   public byte[] read(String path) {
     return timed("read", () -> storage.read(path));
   }
@@ -122,6 +128,11 @@ public final class MeasuredStorage implements Storage {
   @Override
   public boolean delete(String path) {
     return timed("delete", () -> storage.delete(path));
+  }
+
+  @Override
+  public void discard(String path) {
+    timed("delete", () -> storage.discard(path));
   }
 
   @Override

@@ -40,6 +40,20 @@ public interface Storage extends AutoCloseable {
   InputStream open(String path, long offset);
 
   /**
+   * Opens the object at {@code path} from its start, with its size: what a reader that must
+   * announce the length before the bytes (a blob GET's {@code Content-Length}) needs. The default
+   * asks {@link #stat} first; a store whose read answers the size with the bytes (S3's
+   * {@code Content-Length}) saves that request.
+   *
+   * @throws ObjectNotFoundException when there is no object there
+   */
+  default SizedStream openSized(String path) {
+    StorageEntry entry = stat(path).filter(e -> !e.directory())
+        .orElseThrow(() -> new ObjectNotFoundException(path));
+    return new SizedStream(open(path, 0), entry.size());
+  }
+
+  /**
    * Reads a small object whole.
    *
    * @throws ObjectNotFoundException when there is no object there
@@ -149,6 +163,15 @@ public interface Storage extends AutoCloseable {
    * @return true when something was deleted
    */
   boolean delete(String path);
+
+  /**
+   * Deletes the object at {@code path} if there is one, without saying whether there was: for a
+   * caller that does not need the answer where it costs a request (S3's DeleteObject answers 204
+   * either way, so {@link #delete} asks first). Only an object; a directory stays.
+   */
+  default void discard(String path) {
+    delete(path);
+  }
 
   /**
    * The names (last path segment) of the objects and directories directly under {@code directory},
