@@ -5,6 +5,7 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.layout.StoragePaths;
@@ -64,18 +65,62 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   private Optional<BlobInfo> statLocal(RepositoryName repository, Digest digest) {
-    Optional<StorageEntry> link = storage.stat(StoragePaths.layerLink(repository, digest))
-        .or(() -> storage.stat(StoragePaths.revisionLink(repository, digest)));
+    Optional<StorageEntry> link = link(repository, digest);
     if (link.isEmpty()) {
       return Optional.empty();
     }
     Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest))
         .filter(e -> !e.directory());
-    if (data.isPresent() && link.get().modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
-        && !keeper.touchLink(link.get().path(), digest)) {
+    if (data.isPresent() && !touched(link.get(), digest)) {
       return Optional.empty();
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
+  }
+
+  /** The repository's link to the blob: its layer link, or its revision link for a manifest. */
+  private Optional<StorageEntry> link(RepositoryName repository, Digest digest) {
+    return storage.stat(StoragePaths.layerLink(repository, digest))
+        .or(() -> storage.stat(StoragePaths.revisionLink(repository, digest)));
+  }
+
+  /**
+   * Touches a link found older than {@link #TOUCH_INTERVAL}; false when it went meanwhile.
+   */
+  private boolean touched(StorageEntry link, Digest digest) {
+    return !link.modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
+        || keeper.touchLink(link.path(), digest);
+  }
+
+  /**
+   * The link, then the bytes with their size in one read (no stat of the data), then the touch
+   * {@link #stat} makes: the same answers as {@code require} then {@code openFound}, one storage
+   * request fewer on S3.
+   */
+  @Override
+  public SizedStream openWhole(RepositoryName repository, Digest digest) {
+    if (proxy != null && proxy.covers(repository)) {
+      return BlobStore.super.openWhole(repository, digest);
+    }
+    StorageEntry link = link(repository, digest).orElseThrow(() -> unknown(repository, digest));
+    SizedStream data;
+    try {
+      data = storage.openSized(StoragePaths.blobData(digest));
+    } catch (ObjectNotFoundException e) {
+      throw unknown(repository, digest);
+    }
+    if (!touched(link, digest)) {
+      closeQuietly(data);
+      throw unknown(repository, digest);
+    }
+    return data;
+  }
+
+  private static void closeQuietly(SizedStream data) {
+    try {
+      data.close();
+    } catch (java.io.IOException e) {
+      // Nothing was read from it; the answer is the 404 either way.
+    }
   }
 
   @Override
