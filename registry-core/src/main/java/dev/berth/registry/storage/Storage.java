@@ -167,7 +167,8 @@ public interface Storage extends AutoCloseable {
   /**
    * Deletes the object at {@code path} if there is one, without saying whether there was: for a
    * caller that does not need the answer where it costs a request (S3's DeleteObject answers 204
-   * either way, so {@link #delete} asks first). Only an object; a directory stays.
+   * either way, so {@link #delete} asks first). Meant for an object: what it does to a
+   * directory depends on the storage.
    */
   default void discard(String path) {
     delete(path);
