@@ -231,10 +231,7 @@ public final class S3Storage implements Storage {
 
   @Override
   public boolean delete(String path) {
-    if (Keys.check(path).isEmpty()) {
-      throw new IllegalArgumentException("refusing to delete the storage root");
-    }
-    String key = keys.object(path);
+    String key = deletable(path);
     try {
       // S3's DeleteObject answers 204 whether or not there was an object: ask first.
       if (exists(key)) {
@@ -250,15 +247,19 @@ public final class S3Storage implements Storage {
   /** One DeleteObject, which S3 answers alike whether or not the key was there. */
   @Override
   public void discard(String path) {
-    if (Keys.check(path).isEmpty()) {
-      throw new IllegalArgumentException("refusing to delete the storage root");
-    }
-    String key = keys.object(path);
+    String key = deletable(path);
     try {
       s3.deleteObject(b -> b.bucket(bucket).key(key));
     } catch (SdkException e) {
       throw S3Failures.of("delete " + path, e);
     }
+  }
+
+  private String deletable(String path) {
+    if (Keys.check(path).isEmpty()) {
+      throw new IllegalArgumentException("refusing to delete the storage root");
+    }
+    return keys.object(path);
   }
 
   @Override

@@ -13,13 +13,10 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.SizedStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The S3 requests of a blob pull and of a manifest PUT by tag, exactly, on S3Proxy: what each
@@ -29,29 +26,18 @@ import org.junit.jupiter.api.Test;
 class RequestCountsOnS3ProxyTest {
   private static final RepositoryName APP = RepositoryName.parse("team/app");
   private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
-  private static S3ProxyServer proxy;
+  @RegisterExtension
+  static final S3ProxyRegistries S3 = S3ProxyRegistries.named("counts");
+
   private final RequestLog log = new RequestLog();
   private Registry registry;
   private byte[] layer;
   private Digest layerDigest;
   private byte[] manifest;
 
-  @BeforeAll
-  static void startProxy() throws Exception {
-    proxy = S3ProxyServer.start();
-  }
-
-  @AfterAll
-  static void stopProxy() {
-    proxy.close();
-  }
-
   @BeforeEach
   void open() {
-    S3Config config = proxy.server().config("counts").build();
-    S3Storage storage = S3Storage.open(config, Clock.systemUTC(), List.of(log),
-        S3Copies.COPY_LIMIT);
-    registry = Registry.builder().storage(storage).build();
+    registry = S3.newRegistry(List.of(log));
     layer = "layer bytes".getBytes(StandardCharsets.UTF_8);
     byte[] config2 = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(
         StandardCharsets.UTF_8);
@@ -63,12 +49,6 @@ class RequestCountsOnS3ProxyTest {
         + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest
         + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
     log.clear();
-  }
-
-  @AfterEach
-  void close() {
-    registry.close();
-    registry.storage().close();
   }
 
   private Digest push(byte[] bytes) {
