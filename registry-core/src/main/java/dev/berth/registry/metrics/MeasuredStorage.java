@@ -161,6 +161,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public boolean touchIsCheap() {
+    return storage.touchIsCheap();
+  }
+
+  @Override
   public Optional<URI> redirectUrl(String path) {
     return storage.redirectUrl(path);
   }

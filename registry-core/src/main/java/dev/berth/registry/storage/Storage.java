@@ -217,6 +217,17 @@ public interface Storage extends AutoCloseable {
   boolean touch(String path);
 
   /**
+   * Whether {@link #touch} costs less than writing a small object again: true where a touch sets
+   * a time stamp (a file system), false where it copies the object onto itself (S3). A caller
+   * holding a content-addressed object's bytes (a manifest) writes them again instead of touching
+   * them where this is false: the same result, and on S3 a PUT, whose answer has no body, instead
+   * of a CopyObject, whose answer has one.
+   */
+  default boolean touchIsCheap() {
+    return true;
+  }
+
+  /**
    * A URL from which a client may read the object at {@code path} itself for a while, without
    * this process in between (an S3 presigned GET), when the storage is set up to hand them out;
    * empty otherwise, and by default. The registry answers a blob GET with a redirect there, only
