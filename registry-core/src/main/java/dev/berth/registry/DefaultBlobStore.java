@@ -15,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Blobs through {@code _layers} links. A repository's manifests are blobs of it too (through their
@@ -34,7 +36,15 @@ final class DefaultBlobStore implements BlobStore {
    */
   static final Duration TOUCH_INTERVAL = Duration.ofSeconds(1);
 
+  /** How many links {@link #touchedAt} remembers before it starts over. */
+  private static final int REMEMBERED_TOUCHES = 4096;
+
   private final Storage storage;
+  /**
+   * When this instance last touched a link (acknowledged by the storage), so that pulls racing
+   * that touch skip theirs; only ever an earlier time than the link's own.
+   */
+  private final ConcurrentHashMap<String, Instant> touchedAt = new ConcurrentHashMap<>();
   private final Repositories repositories;
   private final boolean deletesEnabled;
   private final BlobKeeper keeper;
@@ -84,11 +94,31 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   /**
-   * Touches a link found older than {@link #TOUCH_INTERVAL}; false when it went meanwhile.
+   * Touches a link found older than {@link #TOUCH_INTERVAL}; false when it went meanwhile. Pulls
+   * that read the link before one of them touched it (32 clients pulling one layer see it turn a
+   * second old together) wait for that touch under the blob's lock and then need none of their
+   * own: on S3 each would be a CopyObject, one after the other under that lock.
    */
   private boolean touched(StorageEntry link, Digest digest) {
-    return !link.modified().isBefore(clock.instant().minus(TOUCH_INTERVAL))
-        || keeper.touchLink(link.path(), digest);
+    Instant stale = clock.instant().minus(TOUCH_INTERVAL);
+    if (!link.modified().isBefore(stale)) {
+      return true;
+    }
+    return keeper.locked(digest, () -> {
+      Instant last = touchedAt.get(link.path());
+      if (last != null && !last.isBefore(stale)) {
+        return true;
+      }
+      Instant now = clock.instant();
+      if (!storage.touch(link.path())) {
+        return false;
+      }
+      if (touchedAt.size() >= REMEMBERED_TOUCHES) {
+        touchedAt.clear();
+      }
+      touchedAt.put(link.path(), now);
+      return true;
+    });
   }
 
   /**
