@@ -225,11 +225,14 @@ final class S3 {
             "sha256:" + Util.sha256Hex(config), config.length)
         + ",\"layers\":[" + DataSets.descriptor(DataSets.OCI_LAYER,
             blob, pull.length) + "]}";
+    Row seeding = bench.row("s3.tag.puts", tags + " manifest PUTs by new tags, 8 at a time,"
+        + " one instance, Ceph RGW (the seed: one sample each)", "s", false);
     for (String base : List.of(berth, registry2)) {
       Bench.log("== s3: seeding " + base + " (" + tags + " tags)");
       push(base, pull);
       push(base, config);
       ExecutorService pool = Executors.newFixedThreadPool(8);
+      long start = System.nanoTime();
       try {
         List<Future<Integer>> puts = new ArrayList<>();
         for (int t = 0; t < tags; t++) {
@@ -242,6 +245,9 @@ final class S3 {
         for (Future<Integer> f : puts) {
           Util.check(f.get() == 201, base + ": a tag PUT answered " + f.get());
         }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        (base.equals(berth) ? seeding.berth : seeding.registry2).add(seconds);
+        Bench.log(String.format(Locale.ROOT, "  %d tag PUTs in %.1f s", tags, seconds));
       } finally {
         pool.shutdown();
       }

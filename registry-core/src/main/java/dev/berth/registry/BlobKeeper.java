@@ -57,11 +57,13 @@ final class BlobKeeper {
   /**
    * Keeps the blob's bytes (touched) or, when they are missing, has {@code create} write them at
    * the path it is given; then writes {@code link} (a repository's link to the blob), if any.
+   * Where a touch is a copy (S3), the bytes, which the caller holds, are written again instead:
+   * the same object, one request either way.
    */
   void keepOrCreate(Digest digest, Consumer<String> create, String link) {
     String data = StoragePaths.blobData(digest);
     locked(digest, () -> {
-      if (!storage.touch(data)) {
+      if (!storage.touchIsCheap() || !storage.touch(data)) {
         create.accept(data);
       }
       if (link != null) {

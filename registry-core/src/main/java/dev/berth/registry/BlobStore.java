@@ -5,6 +5,7 @@ import java.net.URI;
 import java.util.Optional;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.SizedStream;
 
 /** Blobs as repositories see them. A blob is visible in a repository once linked there. */
 public interface BlobStore {
@@ -36,6 +37,18 @@ public interface BlobStore {
    */
   default InputStream openFound(RepositoryName repository, BlobInfo found, long offset) {
     return open(repository, found.digest(), offset);
+  }
+
+  /**
+   * Opens a blob visible in the repository from its start, with its size: what a whole GET
+   * needs. It finds the link and opens the bytes without asking for their size first where the
+   * storage's read answers it ({@link dev.berth.registry.storage.Storage#openSized}: on S3 one HEAD and one GET per pull).
+   *
+   * @throws RegistryException {@code BLOB_UNKNOWN} (or {@code NAME_UNKNOWN})
+   */
+  default SizedStream openWhole(RepositoryName repository, Digest digest) {
+    BlobInfo found = require(repository, digest);
+    return new SizedStream(openFound(repository, found, 0), found.size());
   }
 
   /**

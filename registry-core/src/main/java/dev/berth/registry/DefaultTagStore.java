@@ -104,9 +104,14 @@ final class DefaultTagStore implements TagStore {
 
   /** Points {@code tag} at {@code digest}, creating it when new. */
   void point(RepositoryName repository, Tag tag, Digest digest) {
-    boolean created = resolve(repository, tag).isEmpty();
+    Optional<Digest> before = resolve(repository, tag);
+    boolean created = before.isEmpty();
     String change = created ? pending.beginTag(repository, tag) : null;
-    Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), digest);
+    if (!before.equals(Optional.of(digest))) {
+      // A tag pushed again with the manifest it names (CI re-pushing "latest") is not rewritten:
+      // the same bytes, one write (on S3 one PUT) fewer. Its index link below is still written.
+      Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), digest);
+    }
     Links.writeUnflushed(storage, StoragePaths.tagIndexLink(repository, tag, digest), digest);
     if (created) {
       changed(repository);

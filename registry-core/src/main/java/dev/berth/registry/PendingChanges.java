@@ -65,8 +65,9 @@ final class PendingChanges {
     return id;
   }
 
+  /** Drops the record; one request on S3 (discard: whether it was there is known already). */
   void end(String id) {
-    storage.delete(StoragePaths.pending(id));
+    storage.discard(StoragePaths.pending(id));
   }
 
   /** The changes recorded now; unreadable records are returned with nothing set, to be dropped. */

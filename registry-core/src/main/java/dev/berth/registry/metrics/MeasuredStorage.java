@@ -1,5 +1,6 @@
 package dev.berth.registry.metrics;
 
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
@@ -75,6 +76,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public SizedStream openSized(String path) {
+    return timed("open", () -> storage.openSized(path));
+  }
+
+  @Override
   public byte[] read(String path) {
     return timed("read", () -> storage.read(path));
   }
@@ -125,6 +131,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public void discard(String path) {
+    timed("delete", () -> storage.discard(path));
+  }
+
+  @Override
   public List<String> list(String directory, String startAfter, int limit) {
     return timed("list", () -> storage.list(directory, startAfter, limit));
   }
@@ -147,6 +158,11 @@ public final class MeasuredStorage implements Storage {
   @Override
   public boolean touch(String path) {
     return timed("touch", () -> storage.touch(path));
+  }
+
+  @Override
+  public boolean touchIsCheap() {
+    return storage.touchIsCheap();
   }
 
   @Override

@@ -40,6 +40,20 @@ public interface Storage extends AutoCloseable {
   InputStream open(String path, long offset);
 
   /**
+   * Opens the object at {@code path} from its start, with its size: what a reader that must
+   * announce the length before the bytes (a blob GET's {@code Content-Length}) needs. The default
+   * asks {@link #stat} first; a store whose read answers the size with the bytes (S3's
+   * {@code Content-Length}) saves that request.
+   *
+   * @throws ObjectNotFoundException when there is no object there
+   */
+  default SizedStream openSized(String path) {
+    StorageEntry entry = stat(path).filter(e -> !e.directory())
+        .orElseThrow(() -> new ObjectNotFoundException(path));
+    return new SizedStream(open(path, 0), entry.size());
+  }
+
+  /**
    * Reads a small object whole.
    *
    * @throws ObjectNotFoundException when there is no object there
@@ -151,6 +165,16 @@ public interface Storage extends AutoCloseable {
   boolean delete(String path);
 
   /**
+   * Deletes the object at {@code path} if there is one, without saying whether there was: for a
+   * caller that does not need the answer where it costs a request (S3's DeleteObject answers 204
+   * either way, so {@link #delete} asks first). Meant for an object: what it does to a
+   * directory depends on the storage.
+   */
+  default void discard(String path) {
+    delete(path);
+  }
+
+  /**
    * The names (last path segment) of the objects and directories directly under {@code directory},
    * in lexical order, starting strictly after {@code startAfter} (null for the beginning), at most
    * {@code limit} of them. A missing directory lists as empty.
@@ -191,6 +215,17 @@ public interface Storage extends AutoCloseable {
    * @return false when there is no object at {@code path}
    */
   boolean touch(String path);
+
+  /**
+   * Whether {@link #touch} costs less than writing a small object again: true where a touch sets
+   * a time stamp (a file system), false where it copies the object onto itself (S3). A caller
+   * holding a content-addressed object's bytes (a manifest) writes them again instead of touching
+   * them where this is false: the same result, and on S3 a PUT, whose answer has no body, instead
+   * of a CopyObject, whose answer has one.
+   */
+  default boolean touchIsCheap() {
+    return true;
+  }
 
   /**
    * A URL from which a client may read the object at {@code path} itself for a while, without

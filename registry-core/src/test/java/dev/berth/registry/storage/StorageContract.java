@@ -168,6 +168,34 @@ public abstract class StorageContract extends StorageMoveContract {
   }
 
   @Test
+  void opensWholeWithTheSize() throws IOException {
+    storage.write("s/ten", utf8("0123456789"));
+    storage.write("s/empty", new byte[0]);
+    try (SizedStream ten = storage.openSized("s/ten");
+        SizedStream empty = storage.openSized("s/empty")) {
+      assertEquals(10, ten.size());
+      assertArrayEquals(utf8("0123456789"), ten.in().readAllBytes());
+      assertEquals(0, empty.size());
+      assertArrayEquals(new byte[0], empty.in().readAllBytes());
+    }
+    assertThrows(ObjectNotFoundException.class, () -> storage.openSized("s/nope"));
+    assertThrows(ObjectNotFoundException.class, () -> storage.openSized("s"), "a directory");
+    storage.delete("s");
+  }
+
+  @Test
+  void discardDeletesAnObjectAndIgnoresAMissingOne() {
+    storage.write("g/one", utf8("1"));
+    storage.write("g/two", utf8("2"));
+    storage.discard("g/one");
+    assertTrue(storage.stat("g/one").isEmpty());
+    storage.discard("g/one");
+    assertArrayEquals(utf8("2"), storage.read("g/two"));
+    storage.discard("g/two");
+    assertTrue(storage.stat("g").isEmpty(), "directories exist only while they hold objects");
+  }
+
+  @Test
   void deletesATreeAndPrunesEmptyParents() {
     storage.write("t/a/1", utf8("1"));
     storage.write("t/a/2", utf8("2"));

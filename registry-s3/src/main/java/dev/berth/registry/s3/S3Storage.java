@@ -1,6 +1,7 @@
 package dev.berth.registry.s3;
 
 import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
@@ -16,10 +17,12 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.S3Object;
@@ -146,6 +149,27 @@ public final class S3Storage implements Storage {
     }
   }
 
+  /**
+   * One GET: its {@code Content-Length} is the size, so a blob GET needs no HEAD of the data
+   * before it can send its headers (registry:2 asks the store for the size first too).
+   */
+  @Override
+  public SizedStream openSized(String path) {
+    if (path.isEmpty()) {
+      throw new ObjectNotFoundException(path);
+    }
+    String key = keys.object(path);
+    try {
+      ResponseInputStream<GetObjectResponse> in = s3.getObject(b -> b.bucket(bucket).key(key));
+      return new SizedStream(in, in.response().contentLength());
+    } catch (SdkException e) {
+      if (S3Failures.isNotFound(e)) {
+        throw new ObjectNotFoundException(path);
+      }
+      throw S3Failures.of("open " + path, e);
+    }
+  }
+
   @Override
   public void write(String path, byte[] content) {
     put(keys.writable(path), "write " + path, RequestBody.fromBytes(content));
@@ -207,10 +231,7 @@ public final class S3Storage implements Storage {
 
   @Override
   public boolean delete(String path) {
-    if (Keys.check(path).isEmpty()) {
-      throw new IllegalArgumentException("refusing to delete the storage root");
-    }
-    String key = keys.object(path);
+    String key = deletable(path);
     try {
       // S3's DeleteObject answers 204 whether or not there was an object: ask first.
       if (exists(key)) {
@@ -221,6 +242,24 @@ public final class S3Storage implements Storage {
     } catch (SdkException e) {
       throw S3Failures.of("delete " + path, e);
     }
+  }
+
+  /** One DeleteObject, which S3 answers alike whether or not the key was there. */
+  @Override
+  public void discard(String path) {
+    String key = deletable(path);
+    try {
+      s3.deleteObject(b -> b.bucket(bucket).key(key));
+    } catch (SdkException e) {
+      throw S3Failures.of("delete " + path, e);
+    }
+  }
+
+  private String deletable(String path) {
+    if (Keys.check(path).isEmpty()) {
+      throw new IllegalArgumentException("refusing to delete the storage root");
+    }
+    return keys.object(path);
   }
 
   @Override
@@ -311,6 +350,12 @@ public final class S3Storage implements Storage {
       }
       throw S3Failures.of("touch " + path, e);
     }
+  }
+
+  /** A touch is a CopyObject: cheap on Ceph, in proportion to the size on AWS. */
+  @Override
+  public boolean touchIsCheap() {
+    return false;
   }
 
   /** A presigned GET URL, when {@link S3Config#redirectExpiry()} asks for redirects. */

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * Registries on S3 storage for registry-servlet's HTTP suites: one S3Proxy per test class (its
@@ -40,8 +41,14 @@ final class S3ProxyRegistries implements BeforeAllCallback, AfterAllCallback, Af
 
   /** A registry over a fresh root prefix of this class's S3Proxy bucket. */
   Registry newRegistry() {
+    return newRegistry(List.of());
+  }
+
+  /** The same, its storage's requests seen by {@code interceptors} (a {@link RequestLog}). */
+  Registry newRegistry(List<ExecutionInterceptor> interceptors) {
     S3Config config = proxy.server().config(prefixHint).partSize(S3Config.MIN_PART_SIZE).build();
-    S3Storage storage = S3Storage.open(config, Clock.systemUTC());
+    S3Storage storage = S3Storage.open(config, Clock.systemUTC(), interceptors,
+        S3Copies.COPY_LIMIT);
     Registry registry = Registry.builder().storage(storage).build();
     opened.add(registry);
     return registry;

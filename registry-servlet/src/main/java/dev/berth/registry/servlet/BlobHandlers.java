@@ -6,6 +6,7 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,19 +33,28 @@ final class BlobHandlers {
   void get(Exchange ex) throws IOException {
     RepositoryName repository = ex.repository();
     Digest digest = Digest.parse(ex.path("digest"));
+    String range = ex.header("Range");
+    if (!ex.isHead() && range == null
+        && registry.blobs().redirect(repository, digest).isEmpty()) {
+      // A whole GET served here: the bytes are opened with their size, so the headers need no
+      // stat of the data first (one S3 request fewer per pull).
+      try (SizedStream whole = registry.blobs().openWhole(repository, digest)) {
+        ex.header("Docker-Content-Digest", digest.toString());
+        cacheHeaders(ex, digest);
+        send(ex, digest, whole.in(), 200, whole.size(), whole.size());
+      }
+      return;
+    }
     BlobInfo blob = registry.blobs().require(repository, digest);
     ex.header("Docker-Content-Digest", digest.toString());
     if (!ex.isHead() && redirect(ex, repository, digest)) {
       return;
     }
-    ex.header("ETag", "\"" + digest + "\"");
-    ex.header("Accept-Ranges", "bytes");
-    ex.header("Cache-Control", "max-age=31536000, immutable");
+    cacheHeaders(ex, digest);
     long size = blob.size();
     long start = 0;
     long end = size - 1;
     int status = 200;
-    String range = ex.header("Range");
     if (range != null && !range.contains(",")) {
       long[] bounds = parseRange(range.trim(), size);
       if (bounds != null) {
@@ -55,14 +65,35 @@ final class BlobHandlers {
       }
     }
     long length = size == 0 ? 0 : end - start + 1;
+    if (ex.isHead() || length == 0) {
+      status(ex, status, length);
+      return;
+    }
+    try (InputStream in = registry.blobs().openFound(repository, blob, start)) {
+      send(ex, digest, in, status, length, size);
+    }
+  }
+
+  private static void cacheHeaders(Exchange ex, Digest digest) {
+    ex.header("ETag", "\"" + digest + "\"");
+    ex.header("Accept-Ranges", "bytes");
+    ex.header("Cache-Control", "max-age=31536000, immutable");
+  }
+
+  private static void status(Exchange ex, int status, long length) {
     ex.response.setStatus(status);
     ex.response.setContentType("application/octet-stream");
     ex.response.setContentLengthLong(length);
-    if (ex.isHead() || length == 0) {
+  }
+
+  /** The status and length, then {@code length} bytes of {@code in}; a pull event after. */
+  private void send(Exchange ex, Digest digest, InputStream in, int status, long length,
+      long size) throws IOException {
+    status(ex, status, length);
+    if (length == 0) {
       return;
     }
-    try (InputStream in = registry.blobs().openFound(repository, blob, start);
-        OutputStream out = ex.response.getOutputStream()) {
+    try (OutputStream out = ex.response.getOutputStream()) {
       byte[] buffer = new byte[BUFFER];
       long remaining = length;
       while (remaining > 0) {

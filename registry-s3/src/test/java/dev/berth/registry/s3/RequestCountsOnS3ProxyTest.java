@@ -1,0 +1,113 @@
+package dev.berth.registry.s3;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.berth.registry.Registry;
+import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.Reference;
+import dev.berth.registry.oci.RegistryException;
+import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.storage.SizedStream;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The S3 requests of a blob pull and of a manifest PUT by tag, exactly, on S3Proxy: what each
+ * is for is in docs/design/s3.md ("Requests per registry operation"), and a change that adds one
+ * must change this test and that table.
+ */
+class RequestCountsOnS3ProxyTest {
+  private static final RepositoryName APP = RepositoryName.parse("team/app");
+  private static final String OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+  @RegisterExtension
+  static final S3ProxyRegistries S3 = S3ProxyRegistries.named("counts");
+
+  private final RequestLog log = new RequestLog();
+  private Registry registry;
+  private byte[] layer;
+  private Digest layerDigest;
+  private byte[] manifest;
+
+  @BeforeEach
+  void open() {
+    registry = S3.newRegistry(List.of(log));
+    layer = "layer bytes".getBytes(StandardCharsets.UTF_8);
+    byte[] config2 = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(
+        StandardCharsets.UTF_8);
+    layerDigest = push(layer);
+    Digest configDigest = push(config2);
+    manifest = ("{\"schemaVersion\":2,\"mediaType\":\"" + OCI_MANIFEST + "\",\"config\":{"
+        + "\"mediaType\":\"application/vnd.oci.image.config.v1+json\",\"digest\":\""
+        + configDigest + "\",\"size\":" + config2.length + "},\"layers\":[{\"mediaType\":"
+        + "\"application/vnd.oci.image.layer.v1.tar\",\"digest\":\"" + layerDigest
+        + "\",\"size\":" + layer.length + "}]}").getBytes(StandardCharsets.UTF_8);
+    log.clear();
+  }
+
+  private Digest push(byte[] bytes) {
+    Digest digest = Digest.sha256(bytes);
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(bytes), bytes.length);
+    return digest;
+  }
+
+  @Test
+  void aWholeBlobPullIsTheLinkAndOneGet() throws Exception {
+    try (SizedStream blob = registry.blobs().openWhole(APP, layerDigest)) {
+      assertEquals(layer.length, blob.size());
+      assertArrayEquals(layer, blob.in().readAllBytes());
+    }
+    // The layer link (HEAD), the bytes with their size (GET); the link was written just now, so
+    // it is not touched (a link older than a second adds one CopyObject).
+    assertEquals(List.of("HeadObject", "GetObject"), log.operations());
+  }
+
+  @Test
+  void aPullOfAnUnlinkedBlobIsUnknownAfterTheLinkAlone() {
+    registry.blobs().delete(APP, layerDigest);
+    log.clear();
+    RegistryException e = assertThrows(RegistryException.class,
+        () -> registry.blobs().openWhole(APP, layerDigest));
+    assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
+    assertEquals(0, log.count("GetObject"), "the bytes are not opened: " + log.operations());
+  }
+
+  @Test
+  void aManifestPutByANewTag() {
+    registry.manifests().put(APP, Reference.parse("v1"), OCI_MANIFEST, manifest);
+    // New bytes cost what stored ones do: they are written whole either way (no touch first).
+    assertEquals(16, log.all().size(), log.operations().toString());
+    log.clear();
+    registry.manifests().put(APP, Reference.parse("v2"), OCI_MANIFEST, manifest);
+    assertEquals(List.of(
+        // References: touch each link, list the sweep announcements, then find each one's bytes.
+        "CopyObject", "CopyObject", "ListObjectsV2", "HeadObject", "HeadObject",
+        // The manifest's bytes (written again: a PUT, not a touch's CopyObject) and revision
+        // link, settled the same way: list the announcements, then find the revision and bytes.
+        "PutObject", "PutObject", "ListObjectsV2", "HeadObject", "HeadObject",
+        // The tag: is it new (GET of its link, 404), the pending record, its current and index
+        // links, the tags generation, the record dropped.
+        "GetObject", "PutObject", "PutObject", "PutObject", "PutObject", "DeleteObject"),
+        log.operations());
+  }
+
+  @Test
+  void aManifestPutByATagThatAlreadyNamesItWritesNoCurrentLink() {
+    registry.manifests().put(APP, Reference.parse("v1"), OCI_MANIFEST, manifest);
+    log.clear();
+    registry.manifests().put(APP, Reference.parse("v1"), OCI_MANIFEST, manifest);
+    assertEquals(List.of(
+        "CopyObject", "CopyObject", "ListObjectsV2", "HeadObject", "HeadObject",
+        "PutObject", "PutObject", "ListObjectsV2", "HeadObject", "HeadObject",
+        // The tag's link read (it names this manifest already), its index link written again.
+        "GetObject", "PutObject"), log.operations());
+    assertEquals(Digest.sha256(manifest),
+        registry.manifests().get(APP, Reference.parse("v1")).digest());
+  }
+}
