@@ -186,9 +186,8 @@ public final class Registry implements AutoCloseable {
     return live().proxy() == null ? CacheEviction.NONE : live().proxy().eviction.run();
   }
 
-  /** The storage as given; the services use {@link MeasuredStorage}'s timed view of it. */
+  /** The storage as given (services use a {@link MeasuredStorage}); readable after close. */
   public Storage storage() {
-    live();
     return storage;
   }
 
