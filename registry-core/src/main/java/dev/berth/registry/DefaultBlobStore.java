@@ -129,7 +129,15 @@ final class DefaultBlobStore implements BlobStore {
   @Override
   public SizedStream openWhole(RepositoryName repository, Digest digest) {
     if (proxy != null && proxy.covers(repository)) {
-      return BlobStore.super.openWhole(repository, digest);
+      Optional<BlobInfo> local = statLocal(repository, digest);
+      if (local.isEmpty()) {
+        Optional<SizedStream> fetched = proxy.fetchWhole(repository, digest);
+        if (fetched.isPresent()) {
+          return fetched.get();
+        }
+      }
+      BlobInfo found = local.isPresent() ? local.get() : require(repository, digest);
+      return new SizedStream(openFound(repository, found, 0), found.size());
     }
     StorageEntry link = link(repository, digest).orElseThrow(() -> unknown(repository, digest));
     SizedStream data;

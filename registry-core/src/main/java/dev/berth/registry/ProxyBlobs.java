@@ -9,6 +9,7 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
+import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageWriter;
 import dev.berth.registry.upstream.ProxyStats.Kind;
@@ -33,7 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * runs off the first client's path ({@link FetchCommits}): that client's answer does not wait for
  * the disk, and anyone asking before the commit is done waits for it like any other waiter. A
  * blob stored already for another repository is linked into this one once the upstream confirms
- * it has it there.
+ * it has it there. A whole {@code GET} of a blob nobody stored or fetches yet ({@link #fetchWhole})
+ * asks no {@code HEAD} first: the upstream {@code GET}'s length is the size.
  */
 final class ProxyBlobs {
 
@@ -91,7 +93,7 @@ final class ProxyBlobs {
       Flight mine = new Flight();
       Flight running = fetching.putIfAbsent(digest, mine);
       if (running == null) {
-        return lead(repository, digest, offset, mine);
+        return lead(repository, digest, offset, mine).in();
       }
       try {
         running.done.await();
@@ -103,7 +105,46 @@ final class ProxyBlobs {
     }
   }
 
-  private InputStream lead(RepositoryName repository, Digest digest, long offset, Flight mine) {
+  /**
+   * A whole blob that is neither stored nor being fetched, fetched with one upstream {@code GET}
+   * whose {@code Content-Length} is the size the answer declares (a cold pull through
+   * registry:2's proxy is a {@code HEAD} and a {@code GET} upstream per blob; this is the
+   * {@code GET}). Empty when the blob is stored already or another client's fetch has it, or
+   * its digest cannot be checked while stored: then {@code stat} and {@code open} answer as for
+   * a ranged read.
+   *
+   * @throws RegistryException {@code BLOB_UNKNOWN} when the upstream has no such blob
+   */
+  Optional<SizedStream> fetchWhole(RepositoryName repository, Digest digest) {
+    if (!digest.isVerifiable() || storage.stat(StoragePaths.blobData(digest)).isPresent()) {
+      return Optional.empty();
+    }
+    Flight mine = new Flight();
+    if (fetching.putIfAbsent(digest, mine) != null) {
+      return Optional.empty();
+    }
+    SizedStream fetched = lead(repository, digest, 0, mine);
+    if (fetched.size() >= 0) {
+      return Optional.of(fetched);
+    }
+    // No length from the upstream (a chunked answer): its HEAD gives the size, as for a range.
+    try {
+      long size = upstreamSize(repository, digest).orElseThrow(() -> new RegistryException(
+          ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not known in repository " + repository
+          + ", nor upstream"));
+      return Optional.of(new SizedStream(fetched.in(), size));
+    } catch (RuntimeException e) {
+      try {
+        fetched.close();
+      } catch (java.io.IOException ignored) {
+        // The fetch ends as failed either way.
+      }
+      throw e;
+    }
+  }
+
+  /** The first client's read of a fetch, with the length the upstream declared (or -1). */
+  private SizedStream lead(RepositoryName repository, Digest digest, long offset, Flight mine) {
     UpstreamBlob body;
     try {
       body = cache.upstream.openBlob(repository, digest).orElse(null);
@@ -130,7 +171,7 @@ final class ProxyBlobs {
       end(digest, mine);
       throw e;
     }
-    return new FetchingStream(body, digest, offset, writer,
+    return new SizedStream(new FetchingStream(body, digest, offset, writer,
         n -> cache.counters.fetched(Kind.BLOB, n),
         new FetchingStream.Ending() {
           @Override
@@ -143,7 +184,7 @@ final class ProxyBlobs {
           public void failed() {
             end(digest, mine);
           }
-        });
+        }), body.size());
   }
 
   private static void closeQuietly(UpstreamBlob body) {

@@ -123,11 +123,20 @@ final class Content {
    */
   static long upstreamGets(DockerRegistryProcess upstream, String repository, Digest blob,
       long expected) throws InterruptedException {
+    return upstreamRequests(upstream, "GET", repository, blob, expected);
+  }
+
+  /**
+   * How many {@code method} requests for {@code blob} of {@code repository} the upstream's access
+   * log shows, waiting up to 10 s for {@code expected} of them (0: counted at once).
+   */
+  static long upstreamRequests(DockerRegistryProcess upstream, String method, String repository,
+      Digest blob, long expected) throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(10);
     long count;
     while ((count = upstream.output().lines()
-        .filter(l -> l.contains("\"GET /v2/" + repository + "/blobs/" + blob + " ")).count())
-        < expected && Instant.now().isBefore(deadline)) {
+        .filter(l -> l.contains("\"" + method + " /v2/" + repository + "/blobs/" + blob + " "))
+        .count()) < expected && Instant.now().isBefore(deadline)) {
       Thread.sleep(20); // polling the log reader for a line, with a deadline
     }
     return count;

@@ -112,6 +112,26 @@ class ProxyCommitIT {
     assertEquals(1, Content.upstreamGets(registry2, REPO, layer, 1), registry2::output);
   }
 
+  /**
+   * A cold whole GET asks the upstream one GET and no HEAD (its length is the size), as
+   * registry:2's proxy does on its client's path; a ranged GET of a blob the upstream has but
+   * this repository does not yet link still asks the size first. Both answer the exact bytes.
+   */
+  @Test
+  void aColdWholeGetAsksTheUpstreamOnlyForTheBody() throws Exception {
+    release.countDown();
+    Content.Image image = pushAndPullManifest("cold");
+    String blobPath = "/v2/" + REPO + "/blobs/" + layer;
+
+    Response whole = proxy.get(blobPath);
+    assertEquals(200, whole.status(), whole::toString);
+    assertEquals(String.valueOf(image.layerBytes().length), whole.header("Content-Length"));
+    assertArrayEquals(image.layerBytes(), whole.body());
+    assertEquals(1, Content.upstreamGets(registry2, REPO, layer, 1), registry2::output);
+    assertEquals(0, Content.upstreamRequests(registry2, "HEAD", REPO, layer, 0),
+        registry2::output);
+  }
+
   @Test
   void aCommitThatFailsLeavesNothingVisibleAndTheNextPullFetchesAgain() throws Exception {
     failFirstCommit = true;
