@@ -129,16 +129,11 @@ final class ProxyBlobs {
     }
     // No length from the upstream (a chunked answer): its HEAD gives the size, as for a range.
     try {
-      long size = upstreamSize(repository, digest).orElseThrow(() -> new RegistryException(
-          ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not known in repository " + repository
-          + ", nor upstream"));
+      long size = upstreamSize(repository, digest)
+          .orElseThrow(() -> unknownUpstream(repository, digest));
       return Optional.of(new SizedStream(fetched.in(), size));
     } catch (RuntimeException e) {
-      try {
-        fetched.close();
-      } catch (java.io.IOException ignored) {
-        // The fetch ends as failed either way.
-      }
+      closeQuietly(fetched.in()); // the fetch ends as failed
       throw e;
     }
   }
@@ -157,8 +152,7 @@ final class ProxyBlobs {
     }
     if (body == null) {
       end(digest, mine);
-      throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest
-          + " is not known in repository " + repository + ", nor upstream");
+      throw unknownUpstream(repository, digest);
     }
     cache.counters.miss(Kind.BLOB);
     StorageWriter writer;
@@ -167,7 +161,7 @@ final class ProxyBlobs {
     } catch (RuntimeException e) {
       // No temporary file (disk full, its folder gone): this fetch is over, or every later
       // client of the digest would wait for it forever.
-      closeQuietly(body);
+      closeQuietly(body.stream());
       end(digest, mine);
       throw e;
     }
@@ -187,9 +181,14 @@ final class ProxyBlobs {
         }), body.size());
   }
 
-  private static void closeQuietly(UpstreamBlob body) {
+  private static RegistryException unknownUpstream(RepositoryName repository, Digest digest) {
+    return new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob " + digest
+        + " is not known in repository " + repository + ", nor upstream");
+  }
+
+  private static void closeQuietly(InputStream in) {
     try {
-      body.close();
+      in.close();
     } catch (java.io.IOException ignored) {
       // Abandoned: nothing to keep.
     }
