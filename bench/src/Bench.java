@@ -51,8 +51,9 @@ public final class Bench {
   final Map<Row, Row> flushPairs = new LinkedHashMap<>();
   final List<String> info = new ArrayList<>();
   final List<String> failures = new ArrayList<>();
-  /** A bare Jetty servlet server's first and second start-up (ms) when the start-up group ran. */
-  double[] startupFloor;
+  /** A bare Jetty servlet server's first and second start-up (ms); NaN unless start-up ran. */
+  double bareJettyFirstMs = Double.NaN;
+  double bareJettySecondMs = Double.NaN;
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
   final String started = ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);

@@ -215,20 +215,20 @@ final class Report {
           rss.berthMedian() <= 256, String.format(Locale.ROOT, "%.0f MiB", rss.berthMedian())));
     }
     startupGoal(goals, "startup.embedded", "embedded start-up, first in a JVM, under 300 ms", 300,
-        0);
+        bench.bareJettyFirstMs);
     startupGoal(goals, "startup.embedded.second", "embedded start-up, second in a JVM, under 20 ms",
-        20, 1);
-    startupGoal(goals, "startup.jar", "java -jar start-up under 800 ms", 800, -1);
+        20, bench.bareJettySecondMs);
+    startupGoal(goals, "startup.jar", "java -jar start-up under 800 ms", 800, Double.NaN);
     return goals;
   }
 
-  /** {@code floor}: which of the bare Jetty start-ups (first, second) to print beside; -1 none. */
-  void startupGoal(List<Goal> goals, String row, String name, double limitMs, int floor) {
+  /** {@code bareJettyMs}: a bare Jetty server's same start-up, printed beside; NaN for none. */
+  void startupGoal(List<Goal> goals, String row, String name, double limitMs, double bareJettyMs) {
     Row r = bench.rows.get(row);
     if (r != null && !Double.isNaN(r.berthMedian())) {
-      String jetty = floor < 0 || bench.startupFloor == null ? ""
+      String jetty = Double.isNaN(bareJettyMs) ? ""
           : String.format(Locale.ROOT, " (a bare Jetty 12 servlet server, same rounds: %.1f ms)",
-              bench.startupFloor[floor]);
+              bareJettyMs);
       goals.add(new Goal(name, r.berthMedian() < limitMs,
           String.format(Locale.ROOT, "%.1f ms", r.berthMedian()) + jetty));
     }
