@@ -46,7 +46,7 @@ final class BlobKeeper {
 
   /**
    * Touches a repository's link to a blob ({@code _layers} or a manifest's revision link) under
-   * the blob's lock.
+   * the blob's shared lock.
    *
    * @return false when the link is not there
    */
@@ -167,9 +167,24 @@ final class BlobKeeper {
     return digests.stream().allMatch(d -> storage.stat(StoragePaths.blobData(d)).isPresent());
   }
 
-  /** Runs {@code action} under the blob's lock. */
+  /**
+   * Runs {@code action} under the blob's shared lock: no sweep of the blob runs meanwhile in this
+   * process, and other writes of it may. What runs here touches, or writes what the digest names,
+   * which is the same whoever does it first.
+   */
   <T> T locked(Digest digest, Supplier<T> action) {
-    Lock lock = fence.lockFor(digest);
+    return holding(fence.sharedLockFor(digest), action);
+  }
+
+  /**
+   * Runs {@code action} under the blob's exclusive lock: no sweep and no other write of the blob
+   * meanwhile in this process (a pull's touch, which later pulls then skip).
+   */
+  <T> T exclusively(Digest digest, Supplier<T> action) {
+    return holding(fence.exclusiveLockFor(digest), action);
+  }
+
+  private static <T> T holding(Lock lock, Supplier<T> action) {
     lock.lock();
     try {
       return action.get();

@@ -96,15 +96,15 @@ final class DefaultBlobStore implements BlobStore {
   /**
    * Touches a link found older than {@link #TOUCH_INTERVAL}; false when it went meanwhile. Pulls
    * that read the link before one of them touched it (32 clients pulling one layer see it turn a
-   * second old together) wait for that touch under the blob's lock and then need none of their
-   * own: on S3 each would be a CopyObject, one after the other under that lock.
+   * second old together) wait for that touch under the blob's exclusive lock and then need none
+   * of their own: on S3 each would be a CopyObject.
    */
   private boolean touched(StorageEntry link, Digest digest) {
     Instant stale = clock.instant().minus(TOUCH_INTERVAL);
     if (!link.modified().isBefore(stale)) {
       return true;
     }
-    return keeper.locked(digest, () -> {
+    return keeper.exclusively(digest, () -> {
       Instant last = touchedAt.get(link.path());
       if (last != null && !last.isBefore(stale)) {
         return true;

@@ -216,7 +216,7 @@ final class GarbageCollector {
     String link = StoragePaths.revisionLink(repository, digest);
     Digest subject = m == null || m.subject() == null ? null : m.subject().digest();
     String change = null;
-    Lock lock = fence.lockFor(digest);
+    Lock lock = fence.exclusiveLockFor(digest);
     lock.lock();
     SweepIntents.Announcement announced = null;
     try {
@@ -317,7 +317,7 @@ final class GarbageCollector {
     run.check();
     String path = StoragePaths.blobData(digest);
     List<RepositoryName> linkedFrom = run.layerLinks.getOrDefault(digest, List.of());
-    Lock lock = fence.lockFor(digest);
+    Lock lock = fence.exclusiveLockFor(digest);
     lock.lock();
     SweepIntents.Announcement announced = null;
     try {

@@ -5,6 +5,7 @@ import dev.berth.registry.oci.Digest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
 
@@ -17,14 +18,17 @@ import java.util.function.Supplier;
  *       in flight and takes its start time T0 between writes: every write either finished before T0
  *       (and the collection's mark phase sees it) or touches what it references after T0.
  *   <li>A write that references an object touches it (modification time = now) under the object's
- *       lock and checks that it exists; the sweep checks the modification time and deletes under
- *       the same lock. The two never interleave.
+ *       shared lock and checks that it exists; the sweep checks the modification time and deletes
+ *       under the same object's exclusive lock. The two never interleave, and writes of one object
+ *       do not wait for each other: a touch, or a write of the bytes a digest names, is the same
+ *       whichever writer makes it and in any order (1,000 tags of one image pushed at once touch
+ *       the same two links).
  * </ul>
  */
 final class WriteFence {
 
   private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
-  private final Striped<Lock> objectLocks = Striped.lock(1024);
+  private final Striped<ReadWriteLock> objectLocks = Striped.readWriteLock(1024);
   private final Clock clock;
 
   WriteFence(Clock clock) {
@@ -51,13 +55,16 @@ final class WriteFence {
     }
   }
 
-  /** The lock that orders touches and sweeps of one object. */
-  public Lock lockFor(Digest digest) {
-    return objectLocks.get(digest);
+  /** The lock under which writes touch or write one object: any number of them at once. */
+  public Lock sharedLockFor(Digest digest) {
+    return objectLocks.get(digest).readLock();
   }
 
-  /** The lock for a non-blob object (a repository's manifest revision). */
-  public Lock lockFor(String key) {
-    return objectLocks.get(key);
+  /**
+   * The lock under which a sweep re-checks and deletes one object: it waits for every write
+   * holding the shared lock, and they for it.
+   */
+  public Lock exclusiveLockFor(Digest digest) {
+    return objectLocks.get(digest).writeLock();
   }
 }
