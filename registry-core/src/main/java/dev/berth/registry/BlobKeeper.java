@@ -122,7 +122,7 @@ final class BlobKeeper {
         }
         return null;
       }), () -> {
-        entry.set(storage.stat(data));
+        entry.set(storage.statObject(data));
         return entry.get().isPresent();
       });
       return entry.get();
@@ -164,7 +164,8 @@ final class BlobKeeper {
 
   /** Whether the bytes of every one of {@code digests} are stored. */
   boolean stored(Collection<Digest> digests) {
-    return digests.stream().allMatch(d -> storage.stat(StoragePaths.blobData(d)).isPresent());
+    return digests.stream()
+        .allMatch(d -> storage.statObject(StoragePaths.blobData(d)).isPresent());
   }
 
   /**

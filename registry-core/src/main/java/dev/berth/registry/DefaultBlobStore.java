@@ -79,8 +79,7 @@ final class DefaultBlobStore implements BlobStore {
     if (link.isEmpty()) {
       return Optional.empty();
     }
-    Optional<StorageEntry> data = storage.stat(StoragePaths.blobData(digest))
-        .filter(e -> !e.directory());
+    Optional<StorageEntry> data = storage.statObject(StoragePaths.blobData(digest));
     if (data.isPresent() && !touched(link.get(), digest)) {
       return Optional.empty();
     }
@@ -89,8 +88,8 @@ final class DefaultBlobStore implements BlobStore {
 
   /** The repository's link to the blob: its layer link, or its revision link for a manifest. */
   private Optional<StorageEntry> link(RepositoryName repository, Digest digest) {
-    return storage.stat(StoragePaths.layerLink(repository, digest))
-        .or(() -> storage.stat(StoragePaths.revisionLink(repository, digest)));
+    return storage.statObject(StoragePaths.layerLink(repository, digest))
+        .or(() -> storage.statObject(StoragePaths.revisionLink(repository, digest)));
   }
 
   /**
@@ -227,8 +226,8 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   boolean isLinked(RepositoryName repository, Digest digest) {
-    return storage.stat(StoragePaths.layerLink(repository, digest)).isPresent()
-        || storage.stat(StoragePaths.revisionLink(repository, digest)).isPresent();
+    return storage.statObject(StoragePaths.layerLink(repository, digest)).isPresent()
+        || storage.statObject(StoragePaths.revisionLink(repository, digest)).isPresent();
   }
 
   private RegistryException unknown(RepositoryName repository, Digest digest) {

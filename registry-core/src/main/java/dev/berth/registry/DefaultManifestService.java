@@ -150,7 +150,7 @@ final class DefaultManifestService implements ManifestService {
         String revision = StoragePaths.revisionLink(repository, digest);
         keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest,
             data -> storage.write(data, bytes), revision),
-            () -> storage.stat(revision).isPresent() && keeper.stored(List.of(digest)));
+            () -> storage.statObject(revision).isPresent() && keeper.stored(List.of(digest)));
         if (tag != null) {
           tags.point(repository, tag, digest);
         }
@@ -207,7 +207,7 @@ final class DefaultManifestService implements ManifestService {
     Digest digest = reference instanceof Tag tag
         ? tags.resolve(repository, tag).orElseThrow(() -> unknown(repository, tag))
         : (Digest) reference;
-    if (storage.stat(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
+    if (storage.statObject(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
       throw unknown(repository, reference);
     }
     ManifestContent cached = contents.get().getIfPresent(digest);
@@ -241,13 +241,13 @@ final class DefaultManifestService implements ManifestService {
         return;
       }
       Digest digest = (Digest) reference;
-      if (storage.stat(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
+      if (storage.statObject(StoragePaths.revisionLink(repository, digest)).isEmpty()) {
         throw unknown(repository, digest);
       }
       removal.remove(repository, digest, parse(digest).orElse(null));
       if (options.deleteReferrersWithSubject()) {
         for (Digest orphan : removal.orphans(repository, digest)) {
-          if (storage.stat(StoragePaths.revisionLink(repository, orphan)).isPresent()) {
+          if (storage.statObject(StoragePaths.revisionLink(repository, orphan)).isPresent()) {
             removal.remove(repository, orphan, parse(orphan).orElse(null));
           }
         }

@@ -195,8 +195,8 @@ final class DefaultUploadService implements UploadService {
 
   @Override
   public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
-    if (storage.stat(StoragePaths.layerLink(from, digest)).isEmpty()
-        && storage.stat(StoragePaths.revisionLink(from, digest)).isEmpty()) {
+    if (storage.statObject(StoragePaths.layerLink(from, digest)).isEmpty()
+        && storage.statObject(StoragePaths.revisionLink(from, digest)).isEmpty()) {
       return Optional.empty();
     }
     return keeper.linkStored(repository, digest).map(e -> new BlobInfo(digest, e.size()));
@@ -205,7 +205,7 @@ final class DefaultUploadService implements UploadService {
   @Override
   public Optional<BlobInfo> mountFromAny(RepositoryName repository, Digest digest,
       Predicate<RepositoryName> mayRead) {
-    if (storage.stat(StoragePaths.blobData(digest)).isEmpty()) {
+    if (storage.statObject(StoragePaths.blobData(digest)).isEmpty()) {
       return Optional.empty();
     }
     if (mayRead.test(repository)) {
@@ -215,8 +215,8 @@ final class DefaultUploadService implements UploadService {
       }
     }
     Optional<RepositoryName> source = catalog.findFolder(candidate -> !candidate.equals(repository)
-        && (storage.stat(StoragePaths.layerLink(candidate, digest)).isPresent()
-            || storage.stat(StoragePaths.revisionLink(candidate, digest)).isPresent())
+        && (storage.statObject(StoragePaths.layerLink(candidate, digest)).isPresent()
+            || storage.statObject(StoragePaths.revisionLink(candidate, digest)).isPresent())
         && mayRead.test(candidate));
     return source.flatMap(from -> mount(repository, digest, from));
   }

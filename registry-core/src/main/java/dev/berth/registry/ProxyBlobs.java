@@ -71,7 +71,7 @@ final class ProxyBlobs {
   /** The blob as the upstream has it, for a blob not visible in the repository. */
   Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
     Optional<Long> size = upstreamSize(repository, digest);
-    if (size.isPresent() && storage.stat(StoragePaths.blobData(digest)).isPresent()) {
+    if (size.isPresent() && storage.statObject(StoragePaths.blobData(digest)).isPresent()) {
       link(repository, digest);
     }
     return size.map(s -> new BlobInfo(digest, s));
@@ -81,7 +81,7 @@ final class ProxyBlobs {
   InputStream open(RepositoryName repository, Digest digest, long offset) {
     String data = StoragePaths.blobData(digest);
     while (true) {
-      if (storage.stat(data).isPresent() && upstreamSize(repository, digest).isPresent()
+      if (storage.statObject(data).isPresent() && upstreamSize(repository, digest).isPresent()
           && link(repository, digest)) {
         try {
           cache.counters.hit(Kind.BLOB);
@@ -116,7 +116,7 @@ final class ProxyBlobs {
    * @throws RegistryException {@code BLOB_UNKNOWN} when the upstream has no such blob
    */
   Optional<SizedStream> fetchWhole(RepositoryName repository, Digest digest) {
-    if (!digest.isVerifiable() || storage.stat(StoragePaths.blobData(digest)).isPresent()) {
+    if (!digest.isVerifiable() || storage.statObject(StoragePaths.blobData(digest)).isPresent()) {
       return Optional.empty();
     }
     Flight mine = new Flight();

@@ -134,7 +134,7 @@ final class ProxyEviction {
     }
     content.put(digest, parsed.get().size());
     for (Descriptor blob : parsed.get().referencedBlobs()) {
-      if (cache.storage.stat(StoragePaths.blobData(blob.digest())).isPresent()) {
+      if (cache.storage.statObject(StoragePaths.blobData(blob.digest())).isPresent()) {
         content.put(blob.digest(), blob.size());
       }
     }

@@ -124,9 +124,9 @@ final class ReferenceCheck {
       }
     }, () -> {
       for (Ref ref : refs) {
-        boolean linked = ref.linked && (!ref.child || storage.stat(ref.link).isPresent());
-        ref.data = linked ? storage.stat(StoragePaths.blobData(ref.descriptor.digest()))
-            .filter(e -> !e.directory()).orElse(null) : null;
+        boolean linked = ref.linked && (!ref.child || storage.statObject(ref.link).isPresent());
+        ref.data = linked ? storage.statObject(StoragePaths.blobData(ref.descriptor.digest()))
+            .orElse(null) : null;
       }
       return true;
     });
@@ -137,7 +137,7 @@ final class ReferenceCheck {
   }
 
   private boolean isManifest(RepositoryName repository, Digest digest) {
-    return storage.stat(StoragePaths.revisionLink(repository, digest)).isPresent();
+    return storage.statObject(StoragePaths.revisionLink(repository, digest)).isPresent();
   }
 
   private static void checkSize(RepositoryName repository, String what, Descriptor d, long actual,

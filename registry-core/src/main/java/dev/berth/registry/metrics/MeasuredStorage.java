@@ -71,6 +71,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public Optional<StorageEntry> statObject(String path) {
+    return timed("stat", () -> storage.statObject(path));
+  }
+
+  @Override
   public InputStream open(String path, long offset) {
     return timed("open", () -> storage.open(path, offset));
   }

@@ -33,6 +33,16 @@ public interface Storage extends AutoCloseable {
   Optional<StorageEntry> stat(String path);
 
   /**
+   * The object at {@code path}, or empty when there is none (a directory there is not one): what
+   * a caller asks of a link or a blob's bytes, which are never directories. The default filters
+   * {@link #stat}; a store that needs a second request to tell an absent path from a directory
+   * (S3: a HEAD, then a LIST) answers with the first alone.
+   */
+  default Optional<StorageEntry> statObject(String path) {
+    return stat(path).filter(e -> !e.directory());
+  }
+
+  /**
    * Opens the object at {@code path} for reading from {@code offset}.
    *
    * @throws ObjectNotFoundException when there is no object there
@@ -48,8 +58,7 @@ public interface Storage extends AutoCloseable {
    * @throws ObjectNotFoundException when there is no object there
    */
   default SizedStream openSized(String path) {
-    StorageEntry entry = stat(path).filter(e -> !e.directory())
-        .orElseThrow(() -> new ObjectNotFoundException(path));
+    StorageEntry entry = statObject(path).orElseThrow(() -> new ObjectNotFoundException(path));
     return new SizedStream(open(path, 0), entry.size());
   }
 
@@ -195,8 +204,7 @@ public interface Storage extends AutoCloseable {
   default List<String> listHolding(String directory, String relative) {
     List<String> holding = new ArrayList<>();
     for (String name : list(directory)) {
-      if (stat(directory + "/" + name + "/" + relative).filter(e -> !e.directory())
-          .isPresent()) {
+      if (statObject(directory + "/" + name + "/" + relative).isPresent()) {
         holding.add(name);
       }
     }

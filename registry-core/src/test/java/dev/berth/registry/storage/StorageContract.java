@@ -42,6 +42,20 @@ public abstract class StorageContract extends StorageMoveContract {
   }
 
   @Test
+  void statObjectSeesObjectsOnly() {
+    storage.write("a/b/c", utf8("hello"));
+    StorageEntry entry = storage.statObject("a/b/c").orElseThrow();
+    assertEquals(5, entry.size());
+    assertFalse(entry.directory());
+    assertEquals("a/b/c", entry.path());
+    assertEquals(storage.stat("a/b/c").orElseThrow().modified(), entry.modified());
+    assertTrue(storage.statObject("a/b").isEmpty(), "a folder is not an object");
+    assertTrue(storage.statObject("a/b/nope").isEmpty());
+    storage.delete("a");
+    assertTrue(storage.statObject("a/b/c").isEmpty());
+  }
+
+  @Test
   void writeReplacesAtomically() {
     storage.write("x", utf8("one"));
     storage.write("x", utf8("two, longer"));

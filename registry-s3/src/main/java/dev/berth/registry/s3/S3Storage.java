@@ -125,6 +125,20 @@ public final class S3Storage implements Storage {
     }
   }
 
+  /** One HEAD: a link or a blob's bytes is never a folder, so no LIST to tell one. */
+  @Override
+  public Optional<StorageEntry> statObject(String path) {
+    try {
+      if (Keys.check(path).isEmpty()) {
+        return Optional.empty();
+      }
+      return head(keys.object(path)).map(h -> new StorageEntry(path, h.contentLength(),
+          ModificationTimes.of(h), false));
+    } catch (SdkException e) {
+      throw S3Failures.of("stat " + path, e);
+    }
+  }
+
   @Override
   public InputStream open(String path, long offset) {
     if (offset < 0) {

@@ -14,6 +14,7 @@ import dev.berth.registry.storage.SizedStream;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -76,6 +77,16 @@ class RequestCountsOnS3ProxyTest {
         () -> registry.blobs().openWhole(APP, layerDigest));
     assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
     assertEquals(0, log.count("GetObject"), "the bytes are not opened: " + log.operations());
+  }
+
+  @Test
+  void aCheckOfABlobTheRepositoryLacksIsTwoHeads() {
+    // What a client asks of each layer before it pushes it: neither the layer link nor a
+    // revision link is there. A HEAD each; no LIST to tell a folder from nothing (a link is never
+    // a folder), which cost two more requests, each with a body.
+    assertEquals(Optional.empty(),
+        registry.blobs().stat(APP, Digest.sha256("not pushed".getBytes(StandardCharsets.UTF_8))));
+    assertEquals(List.of("HeadObject", "HeadObject"), log.operations());
   }
 
   @Test
