@@ -45,7 +45,14 @@ final class BlobHandlers {
       }
       return;
     }
-    BlobInfo blob = registry.blobs().require(repository, digest);
+    // A HEAD's answer has no body, so whether the repository itself exists (NAME_UNKNOWN rather
+    // than BLOB_UNKNOWN, both 404) is not asked: on S3 that is a LIST, and a client HEADs every
+    // layer it is about to push.
+    BlobInfo blob = ex.isHead()
+        ? registry.blobs().stat(repository, digest).orElseThrow(() -> new RegistryException(
+            ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not known in repository "
+            + repository))
+        : registry.blobs().require(repository, digest);
     ex.header("Docker-Content-Digest", digest.toString());
     if (!ex.isHead() && redirect(ex, repository, digest)) {
       return;
