@@ -101,6 +101,12 @@ final class GarbageCollector {
 
     /** Renews the lease when due; stops the collection when another took it over. */
     void check() {
+      if (Thread.currentThread().isInterrupted()) {
+        // The registry is closing (Maintenance.close() interrupts its thread): stop between
+        // steps, so that the lease is given back while the storage is still open.
+        throw new IllegalStateException("garbage collection stopped: its thread was interrupted"
+            + " (the registry is closing)");
+      }
       if (lease != null) {
         lease.check();
       }
@@ -138,7 +144,16 @@ final class GarbageCollector {
           run.entriesRemoved, run.uploadsRemoved, Duration.between(t0, clock.instant()));
     } finally {
       if (lease != null) {
-        lease.close();
+        // An interrupted thread's file writes fail (ClosedByInterruptException): give the
+        // lease back with the flag cleared, then set it again.
+        boolean interrupted = Thread.interrupted();
+        try {
+          lease.close();
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
+        }
       }
     }
   }

@@ -22,6 +22,9 @@ import java.util.function.Consumer;
  */
 public final class Maintenance implements AutoCloseable {
 
+  /** How long {@link #close()} waits for a running task to stop. */
+  static final Duration STOP_WAIT = Duration.ofSeconds(10);
+
   private final ScheduledExecutorService executor;
 
   private Maintenance(ScheduledExecutorService executor) {
@@ -84,13 +87,24 @@ public final class Maintenance implements AutoCloseable {
       try {
         task.run();
       } catch (RuntimeException e) {
-        report.accept("maintenance task failed: " + e);
+        report.accept(executor.isShutdown() ? "maintenance: stopped, the registry is closing ("
+            + e.getMessage() + ")" : "maintenance task failed: " + e);
       }
     }, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
+  /**
+   * Stops the schedule. A task that is running is interrupted and waited for, up to
+   * {@link #STOP_WAIT}: a collection stops at its next step and gives its lease back while the
+   * storage is still open (the caller closes the registry next).
+   */
   @Override
   public void close() {
     executor.shutdownNow();
+    try {
+      executor.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
