@@ -70,6 +70,7 @@ final class ProxyBlobs {
 
   /** The blob as the upstream has it, for a blob not visible in the repository. */
   Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
+    awaitFetch(digest);
     Optional<Long> size = upstreamSize(repository, digest);
     if (size.isPresent() && storage.statObject(StoragePaths.blobData(digest)).isPresent()) {
       link(repository, digest);
@@ -81,6 +82,7 @@ final class ProxyBlobs {
   InputStream open(RepositoryName repository, Digest digest, long offset) {
     String data = StoragePaths.blobData(digest);
     while (true) {
+      awaitFetch(digest);
       if (storage.statObject(data).isPresent() && upstreamSize(repository, digest).isPresent()
           && link(repository, digest)) {
         try {
@@ -91,17 +93,28 @@ final class ProxyBlobs {
         }
       }
       Flight mine = new Flight();
-      Flight running = fetching.putIfAbsent(digest, mine);
-      if (running == null) {
+      if (fetching.putIfAbsent(digest, mine) == null) {
         return lead(repository, digest, offset, mine).in();
       }
-      try {
-        running.done.await();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while blob " + digest
-            + " was fetched from the upstream");
-      }
+    }
+  }
+
+  /**
+   * Waits for a fetch of the digest under way, until its blob is committed (data and link) or
+   * the fetch failed. The bytes are stored before the link is written, and a reader that found
+   * them could otherwise link and answer while the commit's own link write is still to come.
+   */
+  private void awaitFetch(Digest digest) {
+    Flight running = fetching.get(digest);
+    if (running == null) {
+      return;
+    }
+    try {
+      running.done.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while blob " + digest
+          + " was fetched from the upstream");
     }
   }
 

@@ -3,6 +3,7 @@ package dev.berth.it.proxy;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.berth.it.support.DockerRegistryProcess;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -59,6 +61,9 @@ class ProxyCommitIT {
   final CountDownLatch failed = new CountDownLatch(1);
   final AtomicInteger commits = new AtomicInteger();
   volatile boolean failFirstCommit;
+  volatile boolean holdCommitLink;
+  final CountDownLatch linkReached = new CountDownLatch(1);
+  final CountDownLatch releaseLink = new CountDownLatch(1);
   volatile boolean refuseWriter;
   final ExecutorService clients = Executors.newFixedThreadPool(2);
 
@@ -77,6 +82,20 @@ class ProxyCommitIT {
       StorageWriter real = (StorageWriter) call.callRealMethod();
       return layer != null && path.equals(StoragePaths.blobData(layer)) ? new Held(real) : real;
     }).when(storage).writer(Mockito.anyString());
+    // The commit's write of the layer link, held when a test asks: the bytes are placed, the
+    // link is not written yet.
+    Mockito.doAnswer(call -> {
+      String path = call.getArgument(0);
+      if (holdCommitLink && layer != null
+          && path.equals(StoragePaths.layerLink(RepositoryName.parse(REPO), layer))
+          && Thread.currentThread().getName().startsWith("berth-proxy-commit-")) {
+        linkReached.countDown();
+        if (!releaseLink.await(60, TimeUnit.SECONDS)) {
+          throw new IllegalStateException("the test never released the link write");
+        }
+      }
+      return call.callRealMethod();
+    }).when(storage).write(Mockito.anyString(), Mockito.any(byte[].class));
     Registry registry = ProxyOptions.registryTwo(registry2.url(), null, null,
         Duration.ofMinutes(5)).applyTo(Registry.builder().storage(storage)).build();
     server = BerthServer.builder(registry).closeRegistry(true).start();
@@ -86,6 +105,7 @@ class ProxyCommitIT {
   @AfterEach
   void stop() throws Exception {
     release.countDown();
+    releaseLink.countDown();
     clients.shutdownNow();
     Content.closeAll(server, disk, registry2);
   }
@@ -110,6 +130,32 @@ class ProxyCommitIT {
     assertTrue(Files.exists(cached(StoragePaths.blobData(layer))));
     assertTrue(Files.exists(cached(StoragePaths.layerLink(RepositoryName.parse(REPO), layer))));
     assertEquals(1, Content.upstreamGets(registry2, REPO, layer, 1), registry2::output);
+  }
+
+  /**
+   * A client that asks while the commit has placed the bytes but not yet written the link waits
+   * for the whole commit: it does not link the blob itself and answer while the commit's own link
+   * write is still to come (a collection that ran in between would see that link's time as
+   * later than the pull).
+   */
+  @Test
+  void aClientAskingBetweenTheBytesAndTheLinkWaitsForTheCommit() throws Exception {
+    holdCommitLink = true;
+    release.countDown();
+    Content.Image image = pushAndPullManifest("link");
+    String blobPath = "/v2/" + REPO + "/blobs/" + layer;
+    assertEquals(200, clients.submit(() -> proxy.get(blobPath)).get(60, TimeUnit.SECONDS)
+        .status());
+    assertTrue(linkReached.await(30, TimeUnit.SECONDS), "the commit reaches its link, held");
+    assertTrue(Files.exists(cached(StoragePaths.blobData(layer))), "the bytes are placed");
+
+    Future<Response> second = clients.submit(() -> proxy.get(blobPath));
+    assertThrows(TimeoutException.class, () -> second.get(2, TimeUnit.SECONDS),
+        "answered before the commit ended");
+    releaseLink.countDown();
+    Response after = second.get(60, TimeUnit.SECONDS);
+    assertEquals(200, after.status(), after::toString);
+    assertArrayEquals(image.layerBytes(), after.body());
   }
 
   /**
