@@ -70,9 +70,9 @@ final class ProxyBlobs {
 
   /** The blob as the upstream has it, for a blob not visible in the repository. */
   Optional<BlobInfo> stat(RepositoryName repository, Digest digest) {
-    awaitFetch(digest);
     Optional<Long> size = upstreamSize(repository, digest);
     if (size.isPresent() && storage.statObject(StoragePaths.blobData(digest)).isPresent()) {
+      awaitFetch(digest);
       link(repository, digest);
     }
     return size.map(s -> new BlobInfo(digest, s));
@@ -82,33 +82,40 @@ final class ProxyBlobs {
   InputStream open(RepositoryName repository, Digest digest, long offset) {
     String data = StoragePaths.blobData(digest);
     while (true) {
-      awaitFetch(digest);
-      if (storage.statObject(data).isPresent() && upstreamSize(repository, digest).isPresent()
-          && link(repository, digest)) {
-        try {
-          cache.counters.hit(Kind.BLOB);
-          return storage.open(data, offset);
-        } catch (ObjectNotFoundException e) {
-          // Collected between the link and the open: fetch it.
+      if (storage.statObject(data).isPresent()) {
+        awaitFetch(digest);
+        if (upstreamSize(repository, digest).isPresent() && link(repository, digest)) {
+          try {
+            cache.counters.hit(Kind.BLOB);
+            return storage.open(data, offset);
+          } catch (ObjectNotFoundException e) {
+            // Collected between the link and the open: fetch it.
+          }
         }
       }
       Flight mine = new Flight();
-      if (fetching.putIfAbsent(digest, mine) == null) {
+      Flight running = fetching.putIfAbsent(digest, mine);
+      if (running == null) {
         return lead(repository, digest, offset, mine).in();
       }
+      await(running, digest);
     }
   }
 
   /**
-   * Waits for a fetch of the digest under way, until its blob is committed (data and link) or
-   * the fetch failed. The bytes are stored before the link is written, and a reader that found
-   * them could otherwise link and answer while the commit's own link write is still to come.
+   * Waits for a fetch of the digest under way whose bytes are stored already: its commit places
+   * the bytes, then writes the link, and a reader that found the bytes could otherwise link and
+   * answer while the commit's own link write is still to come. A reader that finds no bytes does
+   * not call this: a HEAD answers from the upstream's size at once, however long a fetch takes.
    */
   private void awaitFetch(Digest digest) {
     Flight running = fetching.get(digest);
-    if (running == null) {
-      return;
+    if (running != null) {
+      await(running, digest);
     }
+  }
+
+  private static void await(Flight running, Digest digest) {
     try {
       running.done.await();
     } catch (InterruptedException e) {

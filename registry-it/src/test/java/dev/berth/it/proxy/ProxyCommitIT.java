@@ -121,6 +121,10 @@ class ProxyCommitIT {
     assertTrue(commitReached.await(30, TimeUnit.SECONDS), "the commit runs, held");
     assertFalse(Files.exists(cached(StoragePaths.blobData(layer))),
         "not visible before its commit");
+    // A HEAD meanwhile answers from the upstream's size: it does not wait for the commit.
+    Response head = clients.submit(() -> proxy.head(blobPath)).get(10, TimeUnit.SECONDS);
+    assertEquals(200, head.status(), head::toString);
+    assertEquals(String.valueOf(image.layerBytes().length), head.header("Content-Length"));
 
     Future<Response> second = clients.submit(() -> proxy.get(blobPath));
     release.countDown();
