@@ -8,6 +8,7 @@ import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
+import dev.berth.registry.layout.Links;
 import dev.berth.registry.layout.StoragePaths;
 import java.io.InputStream;
 import java.net.URI;
@@ -75,7 +76,7 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   private Optional<BlobInfo> statLocal(RepositoryName repository, Digest digest) {
-    Optional<StorageEntry> link = link(repository, digest);
+    Optional<StorageEntry> link = Links.find(storage, repository, digest);
     if (link.isEmpty()) {
       return Optional.empty();
     }
@@ -84,12 +85,6 @@ final class DefaultBlobStore implements BlobStore {
       return Optional.empty();
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
-  }
-
-  /** The repository's link to the blob: its layer link, or its revision link for a manifest. */
-  private Optional<StorageEntry> link(RepositoryName repository, Digest digest) {
-    return storage.statObject(StoragePaths.layerLink(repository, digest))
-        .or(() -> storage.statObject(StoragePaths.revisionLink(repository, digest)));
   }
 
   /**
@@ -146,7 +141,7 @@ final class DefaultBlobStore implements BlobStore {
 
   /** The link, the bytes with their size, the touch; empty when any of them is missing. */
   private Optional<SizedStream> openLocal(RepositoryName repository, Digest digest) {
-    Optional<StorageEntry> link = link(repository, digest);
+    Optional<StorageEntry> link = Links.find(storage, repository, digest);
     if (link.isEmpty()) {
       return Optional.empty();
     }
@@ -226,8 +221,7 @@ final class DefaultBlobStore implements BlobStore {
   }
 
   boolean isLinked(RepositoryName repository, Digest digest) {
-    return storage.statObject(StoragePaths.layerLink(repository, digest)).isPresent()
-        || storage.statObject(StoragePaths.revisionLink(repository, digest)).isPresent();
+    return Links.find(storage, repository, digest).isPresent();
   }
 
   private RegistryException unknown(RepositoryName repository, Digest digest) {

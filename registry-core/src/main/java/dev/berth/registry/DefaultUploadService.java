@@ -195,8 +195,7 @@ final class DefaultUploadService implements UploadService {
 
   @Override
   public Optional<BlobInfo> mount(RepositoryName repository, Digest digest, RepositoryName from) {
-    if (storage.statObject(StoragePaths.layerLink(from, digest)).isEmpty()
-        && storage.statObject(StoragePaths.revisionLink(from, digest)).isEmpty()) {
+    if (Links.find(storage, from, digest).isEmpty()) {
       return Optional.empty();
     }
     return keeper.linkStored(repository, digest).map(e -> new BlobInfo(digest, e.size()));
@@ -215,8 +214,7 @@ final class DefaultUploadService implements UploadService {
       }
     }
     Optional<RepositoryName> source = catalog.findFolder(candidate -> !candidate.equals(repository)
-        && (storage.statObject(StoragePaths.layerLink(candidate, digest)).isPresent()
-            || storage.statObject(StoragePaths.revisionLink(candidate, digest)).isPresent())
+        && Links.find(storage, candidate, digest).isPresent()
         && mayRead.test(candidate));
     return source.flatMap(from -> mount(repository, digest, from));
   }

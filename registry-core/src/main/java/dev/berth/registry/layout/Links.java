@@ -1,14 +1,26 @@
 package dev.berth.registry.layout;
 
 import dev.berth.registry.oci.Digest;
+import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
+import dev.berth.registry.storage.StorageEntry;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Link files: a digest string, no newline (registry:2's format; a trailing newline is tolerated). */
 public final class Links {
   private Links() {}
+
+  /**
+   * The repository's link to a blob: its layer link, or for a manifest its revision link; empty
+   * when the blob is not visible in the repository. One HEAD each on S3 ({@code statObject}).
+   */
+  public static Optional<StorageEntry> find(Storage storage, RepositoryName repository,
+      Digest digest) {
+    return storage.statObject(StoragePaths.layerLink(repository, digest))
+        .or(() -> storage.statObject(StoragePaths.revisionLink(repository, digest)));
+  }
 
   public static Optional<Digest> read(Storage storage, String path) {
     byte[] bytes;
