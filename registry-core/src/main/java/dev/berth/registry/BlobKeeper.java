@@ -1,5 +1,7 @@
 package dev.berth.registry;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import dev.berth.registry.layout.Links;
 import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
@@ -9,9 +11,11 @@ import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.storage.StorageWriter;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
@@ -33,10 +37,23 @@ import java.util.function.Supplier;
 final class BlobKeeper {
   /** A write that meets an announcement this many times in a row gives up (503). */
   private static final int ROUNDS = 5;
+  /**
+   * How long a write here that settled an object spares later writes the handshake for it, unless
+   * a collection begins here meanwhile (gc.md, "Settled moments ago").
+   */
+  static final Duration SETTLED_FOR = Duration.ofSeconds(1);
+
+  /**
+   * A round that touched a link (and so the object behind it) at or after {@code touchedNanos},
+   * then found no announcement and the object there, of {@code size} bytes.
+   */
+  private record Settled(long touchedNanos, long collections, long size) {}
 
   private final Storage storage;
   private final WriteFence fence;
   private final SweepIntents intents;
+  private final Cache<String, Settled> settled = CacheBuilder.newBuilder()
+      .maximumSize(100_000).expireAfterWrite(SETTLED_FOR).build();
 
   BlobKeeper(Storage storage, WriteFence fence, SweepIntents intents) {
     this.storage = storage;
@@ -52,6 +69,52 @@ final class BlobKeeper {
    */
   boolean touchLink(String link, Digest digest) {
     return locked(digest, () -> storage.touch(link));
+  }
+
+  /**
+   * The size of the object behind {@code link} when a write in this process settled it less than
+   * {@link #SETTLED_FOR} ago and no collection began here since: then no collection on any
+   * instance deletes it before this write ends (gc.md, "Settled moments ago"), and the write
+   * needs neither touch, listing nor check for it. Call inside the write fence.
+   */
+  OptionalLong recentlySettled(String link) {
+    Settled s = settled.getIfPresent(link);
+    if (s == null || s.collections() != fence.collections()
+        || System.nanoTime() - s.touchedNanos() >= SETTLED_FOR.toNanos()) {
+      return OptionalLong.empty();
+    }
+    return OptionalLong.of(s.size());
+  }
+
+  /**
+   * Records that a round which touched {@code link} at or after {@code touchedNanos} (read
+   * before the touch was sent) found no announcement and then the object of {@code size} bytes.
+   * Call inside the write fence that round ran in.
+   */
+  void settled(String link, long touchedNanos, long size) {
+    settled.put(link, new Settled(touchedNanos, fence.collections(), size));
+  }
+
+  /**
+   * Keeps a manifest's bytes and its revision link in the repository, settled against
+   * collections on other instances (what a manifest write does before its tag). When this
+   * process settled the same moments ago, only the revision link is written again: a DELETE of
+   * the manifest through any instance since must not win over this later write.
+   */
+  void keepManifest(Digest digest, byte[] bytes, String revision) {
+    if (recentlySettled(revision).isPresent()) {
+      locked(digest, () -> {
+        Links.write(storage, revision, digest);
+        return null;
+      });
+      return;
+    }
+    long[] touched = {0};
+    keep(List.of(digest), () -> {
+      touched[0] = System.nanoTime();
+      keepOrCreate(digest, data -> storage.write(data, bytes), revision);
+    }, () -> storage.statObject(revision).isPresent() && stored(List.of(digest)));
+    settled(revision, touched[0], bytes.length);
   }
 
   /**

@@ -148,9 +148,7 @@ final class DefaultManifestService implements ManifestService {
               () -> keeper.stored(List.of(Digest.EMPTY_JSON)));
         }
         String revision = StoragePaths.revisionLink(repository, digest);
-        keeper.keep(List.of(digest), () -> keeper.keepOrCreate(digest,
-            data -> storage.write(data, bytes), revision),
-            () -> storage.statObject(revision).isPresent() && keeper.stored(List.of(digest)));
+        keeper.keepManifest(digest, bytes, revision);
         if (tag != null) {
           tags.point(repository, tag, digest);
         }

@@ -13,6 +13,7 @@ import dev.berth.registry.storage.StorageEntry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 
 /**
  * Checks, before anything is written, that every blob and child manifest a manifest names is in the
@@ -40,7 +41,8 @@ final class ReferenceCheck {
     final String link;
     final boolean child;
     boolean linked;
-    StorageEntry data;
+    /** The size of its bytes, -1 when they or the link were not found. */
+    long size = -1;
 
     Ref(Descriptor descriptor, String what, String link, boolean child) {
       this.descriptor = descriptor;
@@ -78,8 +80,8 @@ final class ReferenceCheck {
     find(refs);
     boolean emptyBlob = false;
     for (Ref ref : refs) {
-      if (ref.data != null) {
-        checkSize(repository, ref.what, ref.descriptor, ref.data.size(), errors);
+      if (ref.size >= 0) {
+        checkSize(repository, ref.what, ref.descriptor, ref.size, errors);
       } else if (!ref.child && ref.descriptor.digest().equals(Digest.EMPTY_JSON)) {
         // Clients name the OCI empty blob without pushing it (the ORAS Java SDK never uploads
         // it): accepting the manifest links it (SPEC.md §7).
@@ -114,25 +116,47 @@ final class ReferenceCheck {
    * Touches each reference's link (so that a collection spares it), settles against collections
    * on other instances, and then looks for the bytes (and a child's revision link, which is what
    * a collection deletes of a manifest): in that order, a reference found is one no collection
-   * is deleting (BlobKeeper#settle).
+   * is deleting (BlobKeeper#settle). A reference a write here settled moments ago needs none of
+   * that (BlobKeeper#recentlySettled): only its link is looked at, which a DELETE through any
+   * instance may have removed since.
    */
   private void find(List<Ref> refs) {
-    List<Digest> digests = refs.stream().map(r -> r.descriptor.digest()).toList();
+    List<Ref> unsettled = new ArrayList<>();
+    for (Ref ref : refs) {
+      OptionalLong size = keeper.recentlySettled(ref.link);
+      if (size.isPresent()) {
+        ref.linked = storage.statObject(ref.link).isPresent();
+        ref.size = ref.linked ? size.getAsLong() : -1;
+      } else {
+        unsettled.add(ref);
+      }
+    }
+    if (unsettled.isEmpty()) {
+      return;
+    }
+    List<Digest> digests = unsettled.stream().map(r -> r.descriptor.digest()).toList();
+    long[] touched = {0};
     boolean settled = keeper.settle(digests, () -> {
-      for (Ref ref : refs) {
+      touched[0] = System.nanoTime();
+      for (Ref ref : unsettled) {
         ref.linked = keeper.touchLink(ref.link, ref.descriptor.digest());
       }
     }, () -> {
-      for (Ref ref : refs) {
+      for (Ref ref : unsettled) {
         boolean linked = ref.linked && (!ref.child || storage.statObject(ref.link).isPresent());
-        ref.data = linked ? storage.statObject(StoragePaths.blobData(ref.descriptor.digest()))
-            .orElse(null) : null;
+        ref.size = linked ? storage.statObject(StoragePaths.blobData(ref.descriptor.digest()))
+            .map(StorageEntry::size).orElse(-1L) : -1;
       }
       return true;
     });
     if (!settled) {
       throw new RegistryException(ErrorCode.UNAVAILABLE, "garbage collection on another instance"
           + " kept deleting what the manifest names; try again");
+    }
+    for (Ref ref : unsettled) {
+      if (ref.size >= 0) {
+        keeper.settled(ref.link, touched[0], ref.size);
+      }
     }
   }
 

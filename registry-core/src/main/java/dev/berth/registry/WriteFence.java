@@ -28,6 +28,8 @@ import java.util.function.Supplier;
 final class WriteFence {
 
   private final ReentrantReadWriteLock barrier = new ReentrantReadWriteLock();
+  /** Collections begun in this process: a touch made before the last one began is not enough. */
+  private volatile long collections;
   private final Striped<ReadWriteLock> objectLocks = Striped.readWriteLock(1024);
   private final Clock clock;
 
@@ -49,10 +51,19 @@ final class WriteFence {
   public Instant beginCollection() {
     barrier.writeLock().lock();
     try {
+      collections++;
       return clock.instant();
     } finally {
       barrier.writeLock().unlock();
     }
+  }
+
+  /**
+   * How many collections began in this process: read inside {@link #write}, it stays the same
+   * until the write ends (a collection begins between writes).
+   */
+  public long collections() {
+    return collections;
   }
 
   /** The lock under which writes touch or write one object: any number of them at once. */

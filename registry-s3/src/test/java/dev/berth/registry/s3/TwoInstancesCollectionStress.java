@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The online collection stress of {@code OnlineCollectionStressTest}, split over two instances on
- * one bucket: instance A collects back to back with a grace period of two seconds and
+ * one bucket: instance A collects back to back with a grace period of four seconds and
  * {@code deleteUntagged}, while clients push through instance B images that reuse old unreferenced
  * layers (what A may sweep at any moment), move tags, push referrers and delete subjects. A's
  * locks and fence cannot see B's writes: what keeps them safe is the sweep announcements and the
@@ -45,7 +45,7 @@ import org.junit.jupiter.api.Test;
  * live subject must pull intact through both instances, digests verified.
  */
 abstract class TwoInstancesCollectionStress {
-  static final Duration GRACE = Duration.ofSeconds(2);
+  static final Duration GRACE = Duration.ofSeconds(4);
   static final GcOptions AGGRESSIVE = GcOptions.defaults().withGracePeriod(GRACE)
       .withDeleteUntagged(true);
   static final Duration RUN = Duration.ofSeconds(8);
