@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
@@ -47,7 +48,8 @@ final class BlobKeeper {
    * A round that touched a link (and so the object behind it) at or after {@code touchedNanos},
    * then found no announcement and the object there, of {@code size} bytes.
    */
-  private record Settled(long touchedNanos, long collections, long size) {}
+  private record Settled(long touchedNanos, long collections, long size,
+      AtomicBoolean renewing) {}
 
   private final Storage storage;
   private final WriteFence fence;
@@ -79,8 +81,13 @@ final class BlobKeeper {
    */
   OptionalLong recentlySettled(String link) {
     Settled s = settled.getIfPresent(link);
-    if (s == null || s.collections() != fence.collections()
-        || System.nanoTime() - s.touchedNanos() >= SETTLED_FOR.toNanos()) {
+    long age = s == null ? Long.MAX_VALUE : System.nanoTime() - s.touchedNanos();
+    if (s == null || s.collections() != fence.collections() || age >= SETTLED_FOR.toNanos()) {
+      return OptionalLong.empty();
+    }
+    // Past half its time, one write settles it anew while the others still lean on it: a burst
+    // of writes never finds it expired all at once and settles it once each.
+    if (age >= SETTLED_FOR.toNanos() / 2 && s.renewing().compareAndSet(false, true)) {
       return OptionalLong.empty();
     }
     return OptionalLong.of(s.size());
@@ -92,19 +99,23 @@ final class BlobKeeper {
    * Call inside the write fence that round ran in.
    */
   void settled(String link, long touchedNanos, long size) {
-    settled.put(link, new Settled(touchedNanos, fence.collections(), size));
+    settled.put(link, new Settled(touchedNanos, fence.collections(), size,
+        new AtomicBoolean()));
   }
 
   /**
    * Keeps a manifest's bytes and its revision link in the repository, settled against
    * collections on other instances (what a manifest write does before its tag). When this
-   * process settled the same moments ago, only the revision link is written again: a DELETE of
-   * the manifest through any instance since must not win over this later write.
+   * process settled the same moments ago, only the revision link is looked at, and written again
+   * if a DELETE of the manifest through any instance removed it since: that DELETE must not win
+   * over this later write.
    */
   void keepManifest(Digest digest, byte[] bytes, String revision) {
     if (recentlySettled(revision).isPresent()) {
       locked(digest, () -> {
-        Links.write(storage, revision, digest);
+        if (storage.statObject(revision).isEmpty()) {
+          Links.write(storage, revision, digest);
+        }
         return null;
       });
       return;

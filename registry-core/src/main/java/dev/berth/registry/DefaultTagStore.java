@@ -15,6 +15,8 @@ import dev.berth.registry.storage.ObjectNotFoundException;
 import dev.berth.registry.storage.Storage;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -29,15 +31,21 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tags: the folders under {@code _manifests/tags}, each with a {@code current/link} naming its
  * manifest. This class alone writes them, in an order a crash cannot turn into a listed tag that
  * does not resolve: a new tag's link is written before anything lists it; a removed tag loses its
- * link before its folder; both are recorded as {@link PendingChanges} so that a start after a
- * crash finishes the folder and the generation.
+ * link before its folder, inside a {@link PendingChanges} record so that a start after a crash
+ * finishes the folder and the generation.
  *
  * <p>A repository's sorted tag names are cached with the repository's tags generation
- * ({@link StoragePaths#tagsGeneration}), which every change to the set of tags rewrites after the
- * change; a page then costs one small read and a binary search. Building the cache lists the
- * folder and checks each tag's link, so a folder a crash left without one is never listed. A
- * repository without a generation yet (written by registry:2) gets one at its first listing,
- * before the folder is read.
+ * ({@link StoragePaths#tagsGeneration}: a random name and the time it was written); a page then
+ * costs one small read and a binary search. A tag write announces itself by a generation written
+ * before it (one this instance wrote less than five seconds ago will do) and ends within
+ * {@link #SETTLING} of it or writes another after it; a removal writes one after it. A listing is
+ * cached only when it began {@code SETTLING} and {@link #CLOCK_SKEW} after its generation was
+ * written, so it holds every tag announced under it: until then every listing reads the folder.
+ * No tag write needs a record for a crash: one killed before its link leaves no tag, one killed
+ * after it left its generation in storage. Building the cache lists the folder and checks each
+ * tag's link, so a folder a crash left without one is never listed. A repository without a
+ * generation yet (written by registry:2) gets one at its first listing, before the folder is
+ * read (docs/design/crash-safety.md, s3.md).
  */
 final class DefaultTagStore implements TagStore {
 
@@ -58,11 +66,23 @@ final class DefaultTagStore implements TagStore {
   /** A listing being built, by repository and the generation it is built for. */
   private record Build(RepositoryName repository, ByteBuffer generation) {}
 
+  /**
+   * How long a tag write may take from the generation it announced to its end; readers cache a
+   * listing only under a generation older than this and {@link #CLOCK_SKEW}.
+   */
+  static final Duration SETTLING = Duration.ofSeconds(10);
+  /** How far the clocks of instances sharing a storage may differ. */
+  static final Duration CLOCK_SKEW = Duration.ofSeconds(5);
+
   /** The path of a tag's current link below its folder. */
   private static final String CURRENT_LINK = "current/link";
 
   private final ConcurrentHashMap<Build, CompletableFuture<Listing>> building =
       new ConcurrentHashMap<>();
+  /** The generation this instance last wrote for each repository's tags. */
+  private final ConcurrentHashMap<RepositoryName, Announced> recentAnnouncements =
+      new ConcurrentHashMap<>();
+  private final Clock clock;
   private final Storage storage;
   private final Repositories repositories;
   private final PendingChanges pending;
@@ -74,7 +94,8 @@ final class DefaultTagStore implements TagStore {
    *     that a repository with many tags fits whole
    */
   DefaultTagStore(Storage storage, Repositories repositories, PendingChanges pending,
-      long cacheBytes) {
+      long cacheBytes, Clock clock) {
+    this.clock = clock;
     this.storage = storage;
     this.repositories = repositories;
     this.pending = pending;
@@ -102,26 +123,46 @@ final class DefaultTagStore implements TagStore {
     return tags;
   }
 
-  /** Points {@code tag} at {@code digest}, creating it when new. */
+  /**
+   * Points {@code tag} at {@code digest}, creating it when new. A tag that may be new announces
+   * the change first ({@link #announce}: a new generation, or one this instance wrote moments
+   * ago), then writes its link: no pending record, and no read of the link first. A write that
+   * outlasts {@link #SETTLING} from its announcement announces again after it.
+   */
   void point(RepositoryName repository, Tag tag, Digest digest) {
-    // Whether the tag is new asks first with statObject (on S3 a HEAD: a 404 without a body, where
-    // a GET's 404 has one, which Ceph's gateway sends about 40 ms late; s3.md); a tag that exists
-    // is then read, to skip rewriting it when it names this manifest already.
-    String current = StoragePaths.tagCurrentLink(repository, tag);
-    Optional<Digest> before = storage.statObject(current).isPresent()
-        ? resolve(repository, tag) : Optional.empty();
-    boolean created = before.isEmpty();
-    String change = created ? pending.beginTag(repository, tag) : null;
-    if (!before.equals(Optional.of(digest))) {
-      // A tag pushed again with the manifest it names (CI re-pushing "latest") is not rewritten:
-      // the same bytes, one write (on S3 one PUT) fewer. Its index link below is still written.
-      Links.write(storage, current, digest);
-    }
+    Announced announced = announce(repository);
+    Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), digest);
     Links.writeUnflushed(storage, StoragePaths.tagIndexLink(repository, tag, digest), digest);
-    if (created) {
+    if (announced.age(clock) >= SETTLING.toMillis()) {
       changed(repository);
-      pending.end(change);
     }
+    listings.get().invalidate(repository);
+  }
+
+  /**
+   * A generation this instance wrote: when it was sent, by the monotonic clock and by the clock
+   * whose time it holds.
+   */
+  private record Announced(long nanos, long millis) {
+    /** Milliseconds since, the longer by either clock (a clock set back counts as long ago). */
+    long age(Clock clock) {
+      long byNanos = (System.nanoTime() - nanos) / 1_000_000;
+      long now = clock.millis();
+      return now < millis ? Long.MAX_VALUE : Math.max(byNanos, now - millis);
+    }
+  }
+
+  /**
+   * Makes sure a generation of {@code repository} that this instance wrote less than half of
+   * {@link #SETTLING} ago is in storage: a tag written now is then in every listing an instance
+   * caches (they cache only under a generation older than {@code SETTLING} and the clock skew).
+   */
+  private Announced announce(RepositoryName repository) {
+    Announced last = recentAnnouncements.get(repository);
+    if (last != null && last.age(clock) < SETTLING.toMillis() / 2) {
+      return last;
+    }
+    return writeGeneration(repository);
   }
 
   /**
@@ -165,9 +206,39 @@ final class DefaultTagStore implements TagStore {
 
   /** Records that a repository's set of tags changed: call after the change is in storage. */
   private void changed(RepositoryName repository) {
-    storage.write(StoragePaths.tagsGeneration(repository),
-        UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8), false);
+    writeGeneration(repository);
     listings.get().invalidate(repository);
+  }
+
+  /** A new generation: a random name and the wall-clock time it was written at. */
+  private Announced writeGeneration(RepositoryName repository) {
+    Announced now = new Announced(System.nanoTime(), clock.millis());
+    storage.write(StoragePaths.tagsGeneration(repository), generation(now.millis()), false);
+    recentAnnouncements.merge(repository, now, (a, b) -> a.nanos() - b.nanos() > 0 ? a : b);
+    return now;
+  }
+
+  private static byte[] generation(long millis) {
+    return (UUID.randomUUID() + " " + millis).getBytes(StandardCharsets.UTF_8);
+  }
+
+  /**
+   * Whether a listing begun at {@code startedMillis} may be cached under {@code generation}:
+   * every tag write announced by it has ended by then. A generation without a time (written by
+   * an earlier version, after its change) always may.
+   */
+  static boolean settled(byte[] generation, long startedMillis) {
+    String text = new String(generation, StandardCharsets.UTF_8);
+    int space = text.indexOf(' ');
+    if (space < 0) {
+      return true;
+    }
+    try {
+      long written = Long.parseLong(text.substring(space + 1).strip());
+      return startedMillis - written >= SETTLING.plus(CLOCK_SKEW).toMillis();
+    } catch (NumberFormatException e) {
+      return true;
+    }
   }
 
   @Override
@@ -203,12 +274,17 @@ final class DefaultTagStore implements TagStore {
         return new String[0];
       }
       storage.writeIfAbsent(StoragePaths.tagsGeneration(repository),
-          UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+          generation(clock.millis()));
       return sortedTags(repository);
     }
     Listing cached = listings.get().getIfPresent(repository);
     if (cached != null && Arrays.equals(cached.generation, generation)) {
       return cached.sorted;
+    }
+    if (!settled(generation, clock.millis())) {
+      // Tags announced by this generation may still be being written: list, share and keep
+      // nothing (a listing begun before this request may miss a tag acknowledged before it).
+      return complete(repository);
     }
     // One build per repository and generation: the requests that miss together (a client farm
     // listing a repository after a push) wait for it instead of each listing the folder. A build

@@ -45,7 +45,8 @@ record Services(Storage served, ReferrersIndex referrersIndex, DigestThreads dig
         keeper, clock);
     DefaultUploadService uploads = new DefaultUploadService(storage, fence, keeper, clock,
         digesters, catalog);
-    DefaultTagStore tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes);
+    DefaultTagStore tags = new DefaultTagStore(storage, repositories, pending, b.tagCacheBytes,
+        clock);
     DefaultManifestService manifests = new DefaultManifestService(storage, tags, fence, keeper,
         referrersIndex, pending, repositories, options, b.manifestCacheBytes);
     ProxyCache proxy = b.upstream == null ? null : ProxyCache.wire(b.upstream, b.cachePolicy,
