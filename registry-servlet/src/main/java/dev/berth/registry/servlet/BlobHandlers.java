@@ -140,7 +140,11 @@ final class BlobHandlers {
    */
   private static int readStored(InputStream in, byte[] buffer, int length, Digest digest) {
     try {
-      return in.read(buffer, 0, length);
+      // Fill the buffer before it is written: a stream from an object store hands over what one
+      // socket read had (often a few KiB), and each write to the response costs a pass through
+      // the container's output path. -1 only when nothing was left.
+      int n = in.readNBytes(buffer, 0, length);
+      return n == 0 && length > 0 ? -1 : n;
     } catch (IOException e) {
       throw new StorageException("reading stored blob " + digest + " failed", e);
     }
