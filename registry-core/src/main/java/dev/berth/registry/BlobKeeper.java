@@ -252,6 +252,22 @@ final class BlobKeeper {
   }
 
   /**
+   * Runs {@code touch} of a check's or a pull's link soon, beside the request, under the blob's
+   * exclusive lock ({@link PullTouches}).
+   */
+  void touchSoon(String link, Digest digest, Runnable touch) {
+    fence.pullTouches().submit(link, () -> exclusively(digest, () -> {
+      touch.run();
+      return null;
+    }));
+  }
+
+  /** Stops the threads of {@link #touchSoon}. */
+  void close() {
+    fence.shutdown();
+  }
+
+  /**
    * Runs {@code action} under the blob's exclusive lock: no sweep and no other write of the blob
    * meanwhile in this process (a pull's touch, which later pulls then skip).
    */

@@ -81,38 +81,45 @@ final class DefaultBlobStore implements BlobStore {
       return Optional.empty();
     }
     Optional<StorageEntry> data = storage.statObject(StoragePaths.blobData(digest));
-    if (data.isPresent() && !touched(link.get(), digest)) {
-      return Optional.empty();
+    if (data.isPresent()) {
+      touchSoon(link.get(), digest);
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
   }
 
   /**
-   * Touches a link found older than {@link #TOUCH_INTERVAL}; false when it went meanwhile. Pulls
-   * that read the link before one of them touched it (32 clients pulling one layer see it turn a
-   * second old together) wait for that touch under the blob's exclusive lock and then need none
-   * of their own: on S3 each would be a CopyObject.
+   * Touches a link found older than {@link #TOUCH_INTERVAL}, beside the request
+   * ({@link BlobKeeper#touchSoon}): on an object store busy with large GETs a touch took over a
+   * second, and every pull of the blob waited for it. Pulls that read the link as old together
+   * make one touch, and those after it none until the interval has passed again.
    */
-  private boolean touched(StorageEntry link, Digest digest) {
+  private void touchSoon(StorageEntry link, Digest digest) {
     Instant stale = clock.instant().minus(TOUCH_INTERVAL);
     if (!link.modified().isBefore(stale)) {
-      return true;
+      return;
     }
-    return keeper.exclusively(digest, () -> {
-      Instant last = touchedAt.get(link.path());
-      if (last != null && !last.isBefore(stale)) {
-        return true;
-      }
+    Instant last = touchedAt.get(link.path());
+    if (last != null && !last.isBefore(stale)) {
+      return;
+    }
+    keeper.touchSoon(link.path(), digest, () -> {
+      Instant before = touchedAt.get(link.path());
       Instant now = clock.instant();
-      if (!storage.touch(link.path())) {
-        return false;
+      if (before != null && !before.isBefore(now.minus(TOUCH_INTERVAL))) {
+        return;
       }
-      if (touchedAt.size() >= REMEMBERED_TOUCHES) {
-        touchedAt.clear();
+      if (storage.touch(link.path())) {
+        if (touchedAt.size() >= REMEMBERED_TOUCHES) {
+          touchedAt.clear();
+        }
+        touchedAt.put(link.path(), now);
       }
-      touchedAt.put(link.path(), now);
-      return true;
     });
+  }
+
+  /** Stops the threads that touch for checks and pulls. */
+  void close() {
+    keeper.close();
   }
 
   /**
@@ -151,19 +158,8 @@ final class DefaultBlobStore implements BlobStore {
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
     }
-    if (!touched(link.get(), digest)) {
-      closeQuietly(data);
-      return Optional.empty();
-    }
+    touchSoon(link.get(), digest);
     return Optional.of(data);
-  }
-
-  private static void closeQuietly(SizedStream data) {
-    try {
-      data.close();
-    } catch (java.io.IOException e) {
-      // Nothing was read from it; the answer is the 404 either way.
-    }
   }
 
   @Override

@@ -71,6 +71,7 @@ record Services(Storage served, ReferrersIndex referrersIndex, DigestThreads dig
   /** Stops the digest threads and the cache's fetch commits; the storage is the registry's. */
   void close() {
     digesters.shutdown();
+    blobs.close();
     if (proxy != null) {
       proxy.blobs.close();
       proxy.pulls.flush();

@@ -3,6 +3,7 @@ package dev.berth.registry;
 import com.google.common.util.concurrent.Striped;
 import dev.berth.registry.oci.Digest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReadWriteLock;
@@ -32,6 +33,7 @@ final class WriteFence {
   private volatile long collections;
   private final Striped<ReadWriteLock> objectLocks = Striped.readWriteLock(1024);
   private final Clock clock;
+  private final PullTouches pullTouches = new PullTouches();
 
   WriteFence(Clock clock) {
     this.clock = clock;
@@ -49,6 +51,8 @@ final class WriteFence {
 
   /** Waits for the writes in flight and returns the collection's start time. */
   public Instant beginCollection() {
+    // A check answered before the collection began has its touch in storage before T0.
+    pullTouches.awaitSubmitted(Duration.ofSeconds(10));
     barrier.writeLock().lock();
     try {
       collections++;
@@ -56,6 +60,15 @@ final class WriteFence {
     } finally {
       barrier.writeLock().unlock();
     }
+  }
+
+  /** The touches of checks and pulls, made beside the request (they count as writes here). */
+  PullTouches pullTouches() {
+    return pullTouches;
+  }
+
+  void shutdown() {
+    pullTouches.shutdown();
   }
 
   /**

@@ -1,0 +1,98 @@
+package dev.berth.registry;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The touches that blob checks and pulls make (docs/design/gc.md, "the grace period covers the
+ * client-side gap"), made beside the request instead of in it. On an object store busy serving
+ * large GETs a touch (a CopyObject) was seen to take 1.6 s, and every pull of the blob that read
+ * its link as old waited for it, once a second. A check's answer never depended on the touch's
+ * success: the link it found was there.
+ *
+ * <p>At most one touch per link is queued or running. A collection in this process begins only
+ * after the touches submitted before it have ended ({@link #awaitSubmitted}), so a check answered
+ * before a collection began is as protected as when the touch was made in the request.
+ */
+final class PullTouches {
+  private final ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
+      new LinkedBlockingQueue<>(10_000), r -> {
+        Thread t = new Thread(r, "berth-pull-touch");
+        t.setDaemon(true);
+        return t;
+      });
+  private final AtomicLong submitted = new AtomicLong();
+  private final ConcurrentSkipListSet<Long> pending = new ConcurrentSkipListSet<>();
+  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final Object ended = new Object();
+
+  PullTouches() {
+    pool.allowCoreThreadTimeOut(true);
+  }
+
+  /**
+   * Runs {@code touch} soon on another thread, unless one for {@code link} is queued or running.
+   * A touch that fails, or finds no room in the queue, is dropped: the next check of the blob
+   * after the touch interval tries again.
+   */
+  void submit(String link, Runnable touch) {
+    if (!queued.add(link)) {
+      return;
+    }
+    long number = submitted.incrementAndGet();
+    pending.add(number);
+    try {
+      pool.execute(() -> {
+        try {
+          touch.run();
+        } catch (RuntimeException e) {
+          // Best effort, see above.
+        } finally {
+          queued.remove(link);
+          end(number);
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      queued.remove(link);
+      end(number);
+    }
+  }
+
+  private void end(long number) {
+    pending.remove(number);
+    synchronized (ended) {
+      ended.notifyAll();
+    }
+  }
+
+  /** Waits, at most {@code max}, until every touch submitted before this call has ended. */
+  void awaitSubmitted(Duration max) {
+    long upTo = submitted.get();
+    long deadline = System.nanoTime() + max.toNanos();
+    synchronized (ended) {
+      while (!pending.isEmpty() && pending.first() <= upTo) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          ended.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  void shutdown() {
+    pool.shutdownNow();
+  }
+}
