@@ -95,17 +95,13 @@ final class DefaultBlobStore implements BlobStore {
    */
   private void touchSoon(StorageEntry link, Digest digest) {
     Instant stale = clock.instant().minus(TOUCH_INTERVAL);
-    if (!link.modified().isBefore(stale)) {
-      return;
-    }
-    Instant last = touchedAt.get(link.path());
-    if (last != null && !last.isBefore(stale)) {
+    if (!link.modified().isBefore(stale) || touchedSince(link.path(), stale)) {
       return;
     }
     keeper.touchSoon(link.path(), digest, () -> {
-      Instant before = touchedAt.get(link.path());
       Instant now = clock.instant();
-      if (before != null && !before.isBefore(now.minus(TOUCH_INTERVAL))) {
+      // Again on the touching thread: a touch queued before may have landed meanwhile.
+      if (touchedSince(link.path(), now.minus(TOUCH_INTERVAL))) {
         return;
       }
       if (storage.touch(link.path())) {
@@ -115,6 +111,12 @@ final class DefaultBlobStore implements BlobStore {
         touchedAt.put(link.path(), now);
       }
     });
+  }
+
+  /** Whether this instance touched {@code link} at or after {@code since}. */
+  private boolean touchedSince(String link, Instant since) {
+    Instant last = touchedAt.get(link);
+    return last != null && !last.isBefore(since);
   }
 
   /** Stops the threads that touch for checks and pulls. */
