@@ -134,7 +134,7 @@ final class DefaultTagStore implements TagStore {
     Links.write(storage, StoragePaths.tagCurrentLink(repository, tag), digest);
     Links.writeUnflushed(storage, StoragePaths.tagIndexLink(repository, tag, digest), digest);
     if (announced.age(clock) >= SETTLING.toMillis()) {
-      changed(repository);
+      writeGeneration(repository);
     }
     listings.get().invalidate(repository);
   }
