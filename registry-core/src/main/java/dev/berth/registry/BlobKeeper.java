@@ -46,9 +46,10 @@ final class BlobKeeper {
 
   /**
    * A round that touched a link (and so the object behind it) at or after {@code touchedNanos},
-   * then found no announcement and the object there, of {@code size} bytes.
+   * then found no announcement and the object there, of {@code size} bytes; the write it was part
+   * of read the repository's {@link Removals} value {@code removals} before the touch.
    */
-  private record Settled(long touchedNanos, long collections, long size,
+  private record Settled(long touchedNanos, long collections, long size, String removals,
       AtomicBoolean renewing) {}
 
   private final Storage storage;
@@ -75,14 +76,17 @@ final class BlobKeeper {
 
   /**
    * The size of the object behind {@code link} when a write in this process settled it less than
-   * {@link #SETTLED_FOR} ago and no collection began here since: then no collection on any
-   * instance deletes it before this write ends (gc.md, "Settled moments ago"), and the write
-   * needs neither touch, listing nor check for it. Call inside the write fence.
+   * {@link #SETTLED_FOR} ago, no collection began here since, and the repository's
+   * {@link Removals} value is still {@code removals} (read by this write, before it looks here):
+   * then the link is there, no collection on any instance deletes the object before this write
+   * ends (gc.md, "Settled moments ago"), and the write needs neither touch, listing nor check for
+   * it. Call inside the write fence.
    */
-  OptionalLong recentlySettled(String link) {
+  OptionalLong recentlySettled(String link, String removals) {
     Settled s = settled.getIfPresent(link);
     long age = s == null ? Long.MAX_VALUE : System.nanoTime() - s.touchedNanos();
-    if (s == null || s.collections() != fence.collections() || age >= SETTLED_FOR.toNanos()) {
+    if (s == null || s.collections() != fence.collections() || age >= SETTLED_FOR.toNanos()
+        || !s.removals().equals(removals)) {
       return OptionalLong.empty();
     }
     // Past half its time, one write settles it anew while the others still lean on it: a burst
@@ -95,29 +99,30 @@ final class BlobKeeper {
 
   /**
    * Records that a round which touched {@code link} at or after {@code touchedNanos} (read
-   * before the touch was sent) found no announcement and then the object of {@code size} bytes.
-   * Call inside the write fence that round ran in.
+   * before the touch was sent) found no announcement and then the object of {@code size} bytes,
+   * in a write that read {@code removals} before that touch. Call inside the write fence that
+   * round ran in.
    */
-  void settled(String link, long touchedNanos, long size) {
-    settled.put(link, new Settled(touchedNanos, fence.collections(), size,
+  void settled(String link, long touchedNanos, long size, String removals) {
+    settled.put(link, new Settled(touchedNanos, fence.collections(), size, removals,
         new AtomicBoolean()));
+  }
+
+  /** The repository's {@link Removals} value now: what a write reads before it looks at links. */
+  String removals(RepositoryName repository) {
+    return Removals.current(storage, repository);
   }
 
   /**
    * Keeps a manifest's bytes and its revision link in the repository, settled against
    * collections on other instances (what a manifest write does before its tag). When this
-   * process settled the same moments ago, only the revision link is looked at, and written again
-   * if a DELETE of the manifest through any instance removed it since: that DELETE must not win
-   * over this later write.
+   * process settled the same moments ago and no removal in the repository was answered since
+   * ({@code removals}, read by this write before anything else), nothing is asked: a DELETE of
+   * the manifest through any instance meanwhile would have changed that value, and then the
+   * revision is written again (that DELETE must not win over this later write).
    */
-  void keepManifest(Digest digest, byte[] bytes, String revision) {
-    if (recentlySettled(revision).isPresent()) {
-      locked(digest, () -> {
-        if (storage.statObject(revision).isEmpty()) {
-          Links.write(storage, revision, digest);
-        }
-        return null;
-      });
+  void keepManifest(Digest digest, byte[] bytes, String revision, String removals) {
+    if (recentlySettled(revision, removals).isPresent()) {
       return;
     }
     long[] touched = {0};
@@ -125,7 +130,7 @@ final class BlobKeeper {
       touched[0] = System.nanoTime();
       keepOrCreate(digest, data -> storage.write(data, bytes), revision);
     }, () -> storage.statObject(revision).isPresent() && stored(List.of(digest)));
-    settled(revision, touched[0], bytes.length);
+    settled(revision, touched[0], bytes.length, removals);
   }
 
   /**

@@ -216,6 +216,7 @@ final class DefaultBlobStore implements BlobStore {
     if (!storage.delete(StoragePaths.layerLink(repository, digest))) {
       throw unknown(repository, digest);
     }
+    Removals.removed(storage, repository);
   }
 
   boolean isLinked(RepositoryName repository, Digest digest) {

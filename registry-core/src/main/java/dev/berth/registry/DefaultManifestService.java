@@ -138,7 +138,10 @@ final class DefaultManifestService implements ManifestService {
     lock.lock();
     try {
       fence.write(() -> {
-        ReferenceCheck.Plan plan = pushed ? check.verify(repository, manifest) : null;
+        // Read before any link is looked at: what this write finds may spare later writes here
+        // their checks for a second, unless a removal is answered meanwhile (gc.md).
+        String removals = keeper.removals(repository);
+        ReferenceCheck.Plan plan = pushed ? check.verify(repository, manifest, removals) : null;
         Digest subject = manifest.subject() == null ? null : manifest.subject().digest();
         String change = subject == null ? null : pending.beginManifest(repository, digest);
         if (plan != null && plan.linkEmptyBlob()) {
@@ -148,7 +151,7 @@ final class DefaultManifestService implements ManifestService {
               () -> keeper.stored(List.of(Digest.EMPTY_JSON)));
         }
         String revision = StoragePaths.revisionLink(repository, digest);
-        keeper.keepManifest(digest, bytes, revision);
+        keeper.keepManifest(digest, bytes, revision, removals);
         if (tag != null) {
           tags.point(repository, tag, digest);
         }

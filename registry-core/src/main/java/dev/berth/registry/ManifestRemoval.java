@@ -53,6 +53,7 @@ final class ManifestRemoval {
       referrers.remove(repository, subject, digest);
     }
     storage.delete(StoragePaths.revisionDirectory(repository, digest));
+    Removals.removed(storage, repository);
   }
 
   /**

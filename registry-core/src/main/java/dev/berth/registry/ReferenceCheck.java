@@ -53,7 +53,7 @@ final class ReferenceCheck {
   }
 
   /** @throws RegistryException with every problem found, when there is one */
-  Plan verify(RepositoryName repository, ParsedManifest manifest) {
+  Plan verify(RepositoryName repository, ParsedManifest manifest, String removals) {
     List<RegistryException.Error> errors = new ArrayList<>();
     boolean artifact = MediaTypes.ORAS_ARTIFACT_MANIFEST.equals(manifest.mediaType())
         || MediaTypes.OCI_ARTIFACT_MANIFEST.equals(manifest.mediaType());
@@ -77,7 +77,7 @@ final class ReferenceCheck {
       refs.add(new Ref(child, "manifest", StoragePaths.revisionLink(repository, child.digest()),
           true));
     }
-    find(refs);
+    find(refs, removals);
     boolean emptyBlob = false;
     for (Ref ref : refs) {
       if (ref.size >= 0) {
@@ -116,17 +116,17 @@ final class ReferenceCheck {
    * Touches each reference's link (so that a collection spares it), settles against collections
    * on other instances, and then looks for the bytes (and a child's revision link, which is what
    * a collection deletes of a manifest): in that order, a reference found is one no collection
-   * is deleting (BlobKeeper#settle). A reference a write here settled moments ago needs none of
-   * that (BlobKeeper#recentlySettled): only its link is looked at, which a DELETE through any
-   * instance may have removed since.
+   * is deleting (BlobKeeper#settle). A reference a write here settled moments ago, with no
+   * removal in the repository since ({@code removals}, read before this), needs none of that
+   * (BlobKeeper#recentlySettled).
    */
-  private void find(List<Ref> refs) {
+  private void find(List<Ref> refs, String removals) {
     List<Ref> unsettled = new ArrayList<>();
     for (Ref ref : refs) {
-      OptionalLong size = keeper.recentlySettled(ref.link);
+      OptionalLong size = keeper.recentlySettled(ref.link, removals);
       if (size.isPresent()) {
-        ref.linked = storage.statObject(ref.link).isPresent();
-        ref.size = ref.linked ? size.getAsLong() : -1;
+        ref.linked = true;
+        ref.size = size.getAsLong();
       } else {
         unsettled.add(ref);
       }
@@ -155,7 +155,7 @@ final class ReferenceCheck {
     }
     for (Ref ref : unsettled) {
       if (ref.size >= 0) {
-        keeper.settled(ref.link, touched[0], ref.size);
+        keeper.settled(ref.link, touched[0], ref.size, removals);
       }
     }
   }

@@ -106,10 +106,15 @@ class RecentlySettledTest {
     assertEquals(2, touches.get(), "a touch from before the collection began is not enough");
   }
 
+  /** Another instance over the same storage: what it removes, this one must see at once. */
+  Registry other() {
+    return Registry.builder().storage(storage).deletesEnabled(true).build();
+  }
+
   @Test
   void aLinkDeletedThroughAnotherInstanceMomentsAgoRefusesTheManifest() {
     push(image(1), "v1");
-    storage.delete(link); // as a blob DELETE through another instance does
+    other().blobs().delete(APP, digest);
     RegistryException e = assertThrows(RegistryException.class, () -> push(image(2), "v2"));
     assertEquals(ErrorCode.MANIFEST_BLOB_UNKNOWN, e.errors().get(0).code());
   }
@@ -118,10 +123,33 @@ class RecentlySettledTest {
   void aManifestDeletedThroughAnotherInstanceMomentsAgoIsPutBack() {
     TestManifests.Built image = image(1);
     push(image, "v1");
-    // As a manifest DELETE through another instance does: the revision goes (and its tags).
-    storage.delete(StoragePaths.revisionDirectory(APP, image.digest()));
+    other().manifests().delete(APP, image.digest());
     push(image, "v2");
     assertArrayEquals(image.bytes(), registry.manifests().get(APP, Tag.parse("v2")).bytes());
     assertArrayEquals(image.bytes(), registry.manifests().get(APP, image.digest()).bytes());
+  }
+
+  @Test
+  void anyRemovalInTheRepositoryMakesTheNextPushLookAgain() {
+    push(image(1), "v1");
+    push(image(2), "v2");
+    // A removal elsewhere in the repository: the records cannot tell which links it took.
+    other().manifests().delete(APP, image(2).digest());
+    push(image(3), "v3");
+    assertEquals(2, touches.get(), "the layer's link touched again after the removal");
+  }
+
+  @Test
+  void aPushMomentsAfterAnotherReadsOneObjectOnlyBeforeItsTag() {
+    push(image(1), "v1");
+    Mockito.clearInvocations(storage);
+    long start = System.nanoTime();
+    push(image(1), "v2");
+    assumeTrue(Duration.ofNanos(System.nanoTime() - start)
+        .compareTo(BlobKeeper.SETTLED_FOR.dividedBy(2)) < 0, "the push was not moments after");
+    Mockito.verify(storage).fingerprint(StoragePaths.removals(APP));
+    Mockito.verify(storage, Mockito.never()).statObject(Mockito.anyString());
+    Mockito.verify(storage, Mockito.never()).stat(Mockito.anyString());
+    Mockito.verify(storage, Mockito.never()).touch(Mockito.anyString());
   }
 }

@@ -29,6 +29,7 @@ import dev.berth.registry.oci.Tag;
  *     │       ├── current/link                            the tag's manifest now
  *     │       └── index/&lt;alg&gt;/&lt;hex&gt;/link                 every manifest it has named
  *     ├── _berth/tags-generation                          changes on every tag change (Berth's)
+ *     ├── _berth/removals                                 changes after every removal of a link
  *     ├── _berth/proxy/tags/&lt;tag&gt;                          a cached tag's digest and fetch time
  *     ├── _berth/proxy/referrers/&lt;alg&gt;-&lt;hex&gt;              a subject's upstream referrers (JSON)
  *     ├── _berth/proxy/pulled                             cached tags' last pull times (batched)
@@ -144,6 +145,15 @@ public final class StoragePaths {
    */
   public static String tagsGeneration(RepositoryName name) {
     return repository(name) + "/_berth/tags-generation";
+  }
+
+  /**
+   * {@code repositories/<name>/_berth/removals}: rewritten with a fresh value after every removal
+   * of one of the repository's blob links or manifest revisions, so that a write can tell with
+   * one read whether what it found there moments ago may have gone since (BlobKeeper).
+   */
+  public static String removals(RepositoryName name) {
+    return repository(name) + "/_berth/removals";
   }
 
   public static String uploadsDirectory(RepositoryName name) {

@@ -76,6 +76,11 @@ public final class MeasuredStorage implements Storage {
   }
 
   @Override
+  public Optional<String> fingerprint(String path) {
+    return timed("stat", () -> storage.fingerprint(path));
+  }
+
+  @Override
   public InputStream open(String path, long offset) {
     return timed("open", () -> storage.open(path, offset));
   }

@@ -1,5 +1,7 @@
 package dev.berth.registry.storage;
 
+import com.google.common.hash.Hashing;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -72,6 +74,20 @@ public interface Storage extends AutoCloseable {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("read " + path, e);
+    }
+  }
+
+  /**
+   * A value that differs whenever the small object at {@code path} was written with other content
+   * since it was last asked, or empty when there is no object there: what a reader compares to
+   * learn whether a marker object changed. The default reads the object whole; a store that keeps
+   * a digest of each object's content answers without its bytes (S3: the ETag, one HEAD).
+   */
+  default Optional<String> fingerprint(String path) {
+    try {
+      return Optional.of(Hashing.sha256().hashBytes(read(path)).toString());
+    } catch (ObjectNotFoundException e) {
+      return Optional.empty();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.berth.registry.storage;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,6 +62,25 @@ public abstract class StorageContract extends StorageMoveContract {
     storage.write("x", utf8("two, longer"));
     assertArrayEquals(utf8("two, longer"), storage.read("x"));
     storage.delete("x");
+  }
+
+  @Test
+  void aFingerprintChangesWithTheContentOnly() {
+    assertTrue(storage.fingerprint("m").isEmpty());
+    storage.write("m", utf8("first value"));
+    String first = storage.fingerprint("m").orElseThrow();
+    assertEquals(first, storage.fingerprint("m").orElseThrow());
+    // Same length, other bytes: a size and a modification time (seconds on S3) would not tell.
+    storage.write("m", utf8("other value"));
+    String second = storage.fingerprint("m").orElseThrow();
+    assertNotEquals(first, second);
+    storage.write("m", utf8("first value"), false);
+    assertNotEquals(second, storage.fingerprint("m").orElseThrow());
+    storage.delete("m");
+    assertTrue(storage.fingerprint("m").isEmpty());
+    storage.write("d/f", utf8("x"));
+    assertTrue(storage.fingerprint("d").isEmpty(), "a folder has none");
+    storage.delete("d");
   }
 
   @Test

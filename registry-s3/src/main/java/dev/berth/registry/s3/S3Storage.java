@@ -139,6 +139,19 @@ public final class S3Storage implements Storage {
     }
   }
 
+  /** One HEAD: the ETag, which for an object written whole is the MD5 of its content. */
+  @Override
+  public Optional<String> fingerprint(String path) {
+    try {
+      if (Keys.check(path).isEmpty()) {
+        return Optional.empty();
+      }
+      return head(keys.object(path)).map(HeadObjectResponse::eTag);
+    } catch (SdkException e) {
+      throw S3Failures.of("stat " + path, e);
+    }
+  }
+
   @Override
   public InputStream open(String path, long offset) {
     if (offset < 0) {
