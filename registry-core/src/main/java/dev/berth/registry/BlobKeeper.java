@@ -16,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.Lock;
@@ -258,10 +259,10 @@ final class BlobKeeper {
 
   /**
    * Runs {@code touch} of a check's or a pull's link soon, beside the request, under the blob's
-   * exclusive lock ({@link PullTouches}).
+   * exclusive lock ({@link PullTouches}); the request ends after what this answers.
    */
-  void touchSoon(String link, Digest digest, Runnable touch) {
-    fence.pullTouches().submit(link, () -> exclusively(digest, () -> {
+  CompletableFuture<Void> touchSoon(String link, Digest digest, Runnable touch) {
+    return fence.pullTouches().submit(link, () -> exclusively(digest, () -> {
       touch.run();
       return null;
     }));

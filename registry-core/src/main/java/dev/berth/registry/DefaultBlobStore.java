@@ -10,6 +10,8 @@ import dev.berth.registry.storage.Storage;
 import dev.berth.registry.storage.StorageEntry;
 import dev.berth.registry.layout.Links;
 import dev.berth.registry.layout.StoragePaths;
+import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,6 +39,11 @@ final class DefaultBlobStore implements BlobStore {
    * bytes, so that where a touch is a copy (S3) it costs the same for any blob.
    */
   static final Duration TOUCH_INTERVAL = Duration.ofSeconds(1);
+
+  /** How long a check or a pull waits at most for the touch it made or found under way. */
+  private static final Duration TOUCH_WAIT = Duration.ofSeconds(10);
+
+  private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
   /** How many links {@link #touchedAt} remembers before it starts over. */
   private static final int REMEMBERED_TOUCHES = 4096;
@@ -82,7 +90,8 @@ final class DefaultBlobStore implements BlobStore {
     }
     Optional<StorageEntry> data = storage.statObject(StoragePaths.blobData(digest));
     if (data.isPresent()) {
-      touchSoon(link.get(), digest);
+      // Answered after the touch: a DELETE sent after this answer must find none under way.
+      PullTouches.await(touchSoon(link.get(), digest), TOUCH_WAIT);
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
   }
@@ -93,12 +102,12 @@ final class DefaultBlobStore implements BlobStore {
    * second, and every pull of the blob waited for it. Pulls that read the link as old together
    * make one touch, and those after it none until the interval has passed again.
    */
-  private void touchSoon(StorageEntry link, Digest digest) {
+  private CompletableFuture<Void> touchSoon(StorageEntry link, Digest digest) {
     Instant stale = clock.instant().minus(TOUCH_INTERVAL);
     if (!link.modified().isBefore(stale) || touchedSince(link.path(), stale)) {
-      return;
+      return DONE;
     }
-    keeper.touchSoon(link.path(), digest, () -> {
+    return keeper.touchSoon(link.path(), digest, () -> {
       Instant now = clock.instant();
       // Again on the touching thread: a touch queued before may have landed meanwhile.
       if (touchedSince(link.path(), now.minus(TOUCH_INTERVAL))) {
@@ -160,8 +169,62 @@ final class DefaultBlobStore implements BlobStore {
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
     }
-    touchSoon(link.get(), digest);
-    return Optional.of(data);
+    CompletableFuture<Void> touch = touchSoon(link.get(), digest);
+    if (touch.isDone()) {
+      return Optional.of(data);
+    }
+    // The bytes flow meanwhile; the last ones wait for the touch (see stat).
+    return Optional.of(new SizedStream(new LastBytesAfter(data.in(), data.size(), touch),
+        data.size()));
+  }
+
+  /**
+   * A blob's bytes whose last ones are read only after {@code touch} has ended: a client has its
+   * whole answer only then (PullTouches).
+   */
+  private static final class LastBytesAfter extends FilterInputStream {
+    private final CompletableFuture<Void> touch;
+    private long left;
+
+    LastBytesAfter(InputStream in, long size, CompletableFuture<Void> touch) {
+      super(in);
+      this.left = size;
+      this.touch = touch;
+    }
+
+    private void beforeReading(long asked) {
+      if (asked >= left && !touch.isDone()) {
+        PullTouches.await(touch, TOUCH_WAIT);
+      }
+    }
+
+    @Override
+    public int read() throws IOException {
+      beforeReading(1);
+      int b = super.read();
+      if (b >= 0) {
+        left--;
+      }
+      return b;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      beforeReading(len);
+      int n = super.read(b, off, len);
+      if (n > 0) {
+        left -= n;
+      }
+      return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+      beforeReading(n);
+      long skipped = super.skip(n);
+      left -= skipped;
+      return skipped;
+    }
   }
 
   @Override

@@ -1,7 +1,7 @@
 package dev.berth.registry;
 
 import java.time.Duration;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -20,6 +20,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>At most one touch per link is queued or running. A collection in this process begins only
  * after the touches submitted before it have ended ({@link #awaitSubmitted}), so a check answered
  * before a collection began is as protected as when the touch was made in the request.
+ *
+ * <p>The request still ends after the touch it submitted or found queued ({@link #submit}'s
+ * answer): where a touch is a copy of the link onto itself (S3), a copy that read the link before
+ * a DELETE of it and wrote after would put the link back, so a client that deletes the blob after
+ * its pull or check was answered must find no touch of it still under way. A check waits before
+ * its answer; a pull before its last bytes, long after the touch has ended.
  */
 final class PullTouches {
   private final ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
@@ -30,7 +36,8 @@ final class PullTouches {
       });
   private final AtomicLong submitted = new AtomicLong();
   private final ConcurrentSkipListSet<Long> pending = new ConcurrentSkipListSet<>();
-  private final Set<String> queued = ConcurrentHashMap.newKeySet();
+  private final ConcurrentHashMap<String, CompletableFuture<Void>> queued =
+      new ConcurrentHashMap<>();
   private final Object ended = new Object();
 
   PullTouches() {
@@ -41,10 +48,14 @@ final class PullTouches {
    * Runs {@code touch} soon on another thread, unless one for {@code link} is queued or running.
    * A touch that fails, or finds no room in the queue, is dropped: the next check of the blob
    * after the touch interval tries again.
+   *
+   * @return what ends with the touch submitted or found queued, for {@link #await}
    */
-  void submit(String link, Runnable touch) {
-    if (!queued.add(link)) {
-      return;
+  CompletableFuture<Void> submit(String link, Runnable touch) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> found = queued.putIfAbsent(link, mine);
+    if (found != null) {
+      return found;
     }
     long number = submitted.incrementAndGet();
     pending.add(number);
@@ -55,13 +66,30 @@ final class PullTouches {
         } catch (RuntimeException e) {
           // Best effort, see above.
         } finally {
-          queued.remove(link);
+          queued.remove(link, mine);
           end(number);
+          mine.complete(null);
         }
       });
     } catch (RejectedExecutionException e) {
-      queued.remove(link);
+      queued.remove(link, mine);
       end(number);
+      mine.complete(null);
+    }
+    return mine;
+  }
+
+  /**
+   * Waits for a touch {@link #submit} answered, at most {@code max}: a touch stalled longer is
+   * left to finish on its own (gc.md says what that leaves open).
+   */
+  static void await(CompletableFuture<Void> touch, Duration max) {
+    try {
+      touch.get(max.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Ended without the touch, or still under way: nothing more to wait for here.
     }
   }
 

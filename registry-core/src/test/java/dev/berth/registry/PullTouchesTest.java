@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
 /**
  * A pull touches the repository's link to the blob at most once per touch interval, even when
  * many pulls read the link as old at once (each read it before the first one's touch landed): on
- * S3 every touch is a CopyObject under the blob's lock. The touch is made beside the pull, which
- * never waits for it; a collection in this process waits for the touches submitted before it.
+ * S3 every touch is a CopyObject under the blob's lock. The touch is made beside the pull, whose
+ * bytes flow meanwhile; a check or a pull ends only after it (a copy still under way would put
+ * back a link deleted after the answer), and a collection in this process waits for the touches
+ * submitted before it.
  */
 class PullTouchesTest {
   static final RepositoryName APP = RepositoryName.parse("app");
@@ -104,16 +106,85 @@ class PullTouchesTest {
         return call.callRealMethod();
       }).when(storage).touch(other);
     }
+    // Pulls under way (their last bytes wait for the touches, so they are not read here).
+    java.util.List<SizedStream> pulls = new java.util.ArrayList<>();
     for (String other : others) {
-      registry.blobs().require(APP, Digest.parse("sha256:"
-          + other.substring(other.indexOf("sha256/") + 7, other.lastIndexOf("/link"))));
+      pulls.add(registry.blobs().openWhole(APP, Digest.parse("sha256:"
+          + other.substring(other.indexOf("sha256/") + 7, other.lastIndexOf("/link")))));
     }
     slowTouches.await();
-    assertEquals(LAYER.length, registry.blobs().require(APP, digest).size());
-    // An hour's grace: the unreferenced layer, two hours old, is kept only by the check's touch,
+    SizedStream pull = registry.blobs().openWhole(APP, digest);
+    // An hour's grace: the unreferenced layer, two hours old, is kept only by the pull's touch,
     // still queued now: the collection must wait for it.
     registry.collectGarbage(dev.berth.registry.gc.GcOptions.defaults()
         .withGracePeriod(Duration.ofHours(1)));
+    assertArrayEquals(LAYER, pull.in().readAllBytes());
     assertEquals(LAYER.length, registry.blobs().require(APP, digest).size());
+    for (SizedStream p : pulls) {
+      p.close();
+    }
+  }
+
+  /**
+   * Makes the link's touch what it is on S3, a copy of the object onto itself: the copy reads
+   * the link, and writes it {@code copying} later, whether or not it was deleted meanwhile.
+   */
+  void touchesAreSlowCopies(Duration copying) {
+    org.mockito.Mockito.doAnswer(call -> {
+      byte[] read;
+      try {
+        read = storage.read(link);
+      } catch (dev.berth.registry.storage.ObjectNotFoundException e) {
+        return false;
+      }
+      Thread.sleep(copying.toMillis());
+      storage.write(link, read);
+      return true;
+    }).when(storage).touch(link);
+  }
+
+  @Test
+  void aDeleteThroughAnotherInstanceAfterACheckIsNotUndoneByItsTouch() {
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
+    keepTheRepository();
+    clock.advance(Duration.ofSeconds(2));
+    touchesAreSlowCopies(Duration.ofMillis(300));
+    assertEquals(LAYER.length, registry.blobs().require(APP, digest).size());
+
+    Registry.builder().storage(storage).clock(clock).build().blobs().delete(APP, digest);
+    // The copy's write: the upload wrote the link once, the touch once more (before the delete).
+    verify(storage, timeout(10_000).times(2)).write(org.mockito.ArgumentMatchers.eq(link),
+        org.mockito.ArgumentMatchers.any(byte[].class));
+
+    RegistryException e = assertThrows(RegistryException.class,
+        () -> registry.blobs().openWhole(APP, digest));
+    assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
+  }
+
+  @Test
+  void aDeleteThroughAnotherInstanceAfterAPullIsNotUndoneByItsTouch() throws Exception {
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
+    keepTheRepository();
+    clock.advance(Duration.ofSeconds(2));
+    touchesAreSlowCopies(Duration.ofMillis(300));
+    try (SizedStream blob = registry.blobs().openWhole(APP, digest)) {
+      assertArrayEquals(LAYER, blob.in().readAllBytes());
+    }
+
+    Registry.builder().storage(storage).clock(clock).build().blobs().delete(APP, digest);
+    // The copy's write: the upload wrote the link once, the touch once more (before the delete).
+    verify(storage, timeout(10_000).times(2)).write(org.mockito.ArgumentMatchers.eq(link),
+        org.mockito.ArgumentMatchers.any(byte[].class));
+
+    RegistryException e = assertThrows(RegistryException.class,
+        () -> registry.blobs().openWhole(APP, digest));
+    assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
+  }
+
+  /** Another blob keeps the repository (without it the answer would be NAME_UNKNOWN). */
+  void keepTheRepository() {
+    byte[] other = "other".getBytes(StandardCharsets.UTF_8);
+    registry.uploads().putWhole(APP, Digest.sha256(other), new ByteArrayInputStream(other),
+        other.length);
   }
 }
