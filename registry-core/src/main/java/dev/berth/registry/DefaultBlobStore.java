@@ -276,7 +276,10 @@ final class DefaultBlobStore implements BlobStore {
     if (!deletesEnabled) {
       throw new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
     }
-    if (!storage.delete(StoragePaths.layerLink(repository, digest))) {
+    // Under the blob's exclusive lock, which a touch here holds: where a touch is a copy of the
+    // link onto itself (S3), one under way would otherwise write the link back after this.
+    if (!keeper.exclusively(digest,
+        () -> storage.delete(StoragePaths.layerLink(repository, digest)))) {
       throw unknown(repository, digest);
     }
     Removals.removed(storage, repository);

@@ -159,6 +159,28 @@ class PullTouchesTest {
     deleteThroughAnotherInstanceAndFindItGone();
   }
 
+  @Test
+  void aDeleteHereWhileACheckTouchesWaitsForTheTouch() throws Exception {
+    aLayerWhoseTouchIsASlowCopy();
+    java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
+    org.mockito.Mockito.doAnswer(call -> {
+      byte[] read = storage.read(link);
+      copying.countDown();
+      Thread.sleep(300);
+      storage.write(link, read);
+      return true;
+    }).when(storage).touch(link);
+    Thread check = new Thread(() -> registry.blobs().require(APP, digest));
+    check.start();
+    copying.await();
+    // The copy has read the link and not yet written it back: the delete waits for it.
+    registry.blobs().delete(APP, digest);
+    check.join();
+    RegistryException e = assertThrows(RegistryException.class,
+        () -> registry.blobs().openWhole(APP, digest));
+    assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
+  }
+
   /** The layer, two seconds old (the next check or pull touches it), touched by a slow copy. */
   void aLayerWhoseTouchIsASlowCopy() {
     registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
