@@ -1,7 +1,6 @@
 package dev.berth.registry.storage;
 
 import com.google.common.hash.Hashing;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

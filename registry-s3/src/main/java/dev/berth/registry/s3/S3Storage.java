@@ -128,25 +128,23 @@ public final class S3Storage implements Storage {
   /** One HEAD: a link or a blob's bytes is never a folder, so no LIST to tell one. */
   @Override
   public Optional<StorageEntry> statObject(String path) {
-    try {
-      if (Keys.check(path).isEmpty()) {
-        return Optional.empty();
-      }
-      return head(keys.object(path)).map(h -> new StorageEntry(path, h.contentLength(),
-          ModificationTimes.of(h), false));
-    } catch (SdkException e) {
-      throw S3Failures.of("stat " + path, e);
-    }
+    return headObject(path).map(h -> new StorageEntry(path, h.contentLength(),
+        ModificationTimes.of(h), false));
   }
 
   /** One HEAD: the ETag, which for an object written whole is the MD5 of its content. */
   @Override
   public Optional<String> fingerprint(String path) {
+    return headObject(path).map(HeadObjectResponse::eTag);
+  }
+
+  /** The HEAD of the object at {@code path}; empty for none (and for the root, never one). */
+  private Optional<HeadObjectResponse> headObject(String path) {
     try {
       if (Keys.check(path).isEmpty()) {
         return Optional.empty();
       }
-      return head(keys.object(path)).map(HeadObjectResponse::eTag);
+      return head(keys.object(path));
     } catch (SdkException e) {
       throw S3Failures.of("stat " + path, e);
     }
