@@ -258,14 +258,27 @@ final class BlobKeeper {
   }
 
   /**
-   * Runs {@code touch} of a check's or a pull's link soon, beside the request, under the blob's
-   * exclusive lock ({@link PullTouches}); the request ends after what this answers.
+   * Runs {@code touch} of a pull's link soon, beside the request, under the blob's exclusive lock
+   * ({@link PullTouches#submit}); the request ends after what this answers.
    */
   CompletableFuture<Void> touchSoon(String link, Digest digest, Runnable touch) {
-    return fence.pullTouches().submit(link, () -> exclusively(digest, () -> {
+    return fence.pullTouches().submit(link, exclusive(digest, touch));
+  }
+
+  /**
+   * Runs {@code touch} of a check's link on the calling thread under the blob's exclusive lock,
+   * or joins the one under way for the link ({@link PullTouches#runHere}); the check answers
+   * after what this answers. The caller holds none of the blob locks.
+   */
+  CompletableFuture<Void> touchHere(String link, Digest digest, Runnable touch) {
+    return fence.pullTouches().runHere(link, exclusive(digest, touch));
+  }
+
+  private Runnable exclusive(Digest digest, Runnable touch) {
+    return () -> exclusively(digest, () -> {
       touch.run();
       return null;
-    }));
+    });
   }
 
   /** Stops the threads of {@link #touchSoon}. */

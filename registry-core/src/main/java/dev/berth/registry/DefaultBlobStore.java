@@ -90,26 +90,28 @@ final class DefaultBlobStore implements BlobStore {
     }
     Optional<StorageEntry> data = storage.statObject(StoragePaths.blobData(digest));
     if (data.isPresent()) {
-      // Answered after the touch: a DELETE sent after this answer must find none under way.
-      PullTouches.await(touchSoon(link.get(), digest), TOUCH_WAIT);
+      // Answered after the touch, made here: a DELETE sent after this answer must find none
+      // under way.
+      PullTouches.await(touch(link.get(), digest, true), TOUCH_WAIT);
     }
     return data.map(e -> new BlobInfo(digest, e.size()));
   }
 
   /**
-   * Touches a link found older than {@link #TOUCH_INTERVAL}, beside the request
-   * ({@link BlobKeeper#touchSoon}): on an object store busy with large GETs a touch took over a
-   * second, and every pull of the blob waited for it. Pulls that read the link as old together
-   * make one touch, and those after it none until the interval has passed again.
+   * Touches a link found older than {@link #TOUCH_INTERVAL}: a check's on its own thread
+   * ({@code here}, {@link BlobKeeper#touchHere}), a pull's beside the request
+   * ({@link BlobKeeper#touchSoon}: on an object store busy with large GETs a touch took over a
+   * second, and every pull of the blob waited for it). Requests that read the link as old
+   * together make one touch, and those after it none until the interval has passed again.
    */
-  private CompletableFuture<Void> touchSoon(StorageEntry link, Digest digest) {
+  private CompletableFuture<Void> touch(StorageEntry link, Digest digest, boolean here) {
     Instant stale = clock.instant().minus(TOUCH_INTERVAL);
     if (!link.modified().isBefore(stale) || touchedSince(link.path(), stale)) {
       return DONE;
     }
-    return keeper.touchSoon(link.path(), digest, () -> {
+    Runnable touch = () -> {
       Instant now = clock.instant();
-      // Again on the touching thread: a touch queued before may have landed meanwhile.
+      // Again when it runs: a touch queued or made before may have landed meanwhile.
       if (touchedSince(link.path(), now.minus(TOUCH_INTERVAL))) {
         return;
       }
@@ -119,7 +121,9 @@ final class DefaultBlobStore implements BlobStore {
         }
         touchedAt.put(link.path(), now);
       }
-    });
+    };
+    return here ? keeper.touchHere(link.path(), digest, touch)
+        : keeper.touchSoon(link.path(), digest, touch);
   }
 
   /** Whether this instance touched {@code link} at or after {@code since}. */
@@ -169,7 +173,7 @@ final class DefaultBlobStore implements BlobStore {
     } catch (ObjectNotFoundException e) {
       return Optional.empty();
     }
-    CompletableFuture<Void> touch = touchSoon(link.get(), digest);
+    CompletableFuture<Void> touch = touch(link.get(), digest, false);
     if (touch.isDone()) {
       return Optional.of(data);
     }

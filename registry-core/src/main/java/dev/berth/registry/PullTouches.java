@@ -14,20 +14,22 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The touches that blob checks and pulls make (docs/design/gc.md, "the grace period covers the
- * client-side gap"), made beside the request instead of in it. On an object store busy serving
- * large GETs a touch (a CopyObject) was seen to take 1.6 s, and every pull of the blob that read
- * its link as old waited for it, once a second. A check's answer never depended on the touch's
- * success: the link it found was there.
+ * client-side gap"). A pull's is made beside the request ({@link #submit}): on an object store
+ * busy serving large GETs a touch (a CopyObject) was seen to take 1.6 s, and every pull of the
+ * blob that read its link as old waited for it, once a second, while its bytes could have been
+ * flowing. A check's is made on the check's own thread ({@link #runHere}): it answers after its
+ * touch in any case (below), and in the queue it would wait behind the touches of other blobs.
  *
- * <p>At most one touch per link is queued or running. A collection in this process begins only
- * after the touches submitted before it have ended ({@link #awaitSubmitted}), so a check answered
- * before a collection began is as protected as when the touch was made in the request.
+ * <p>At most one touch per link is queued or running; a request that finds one joins it. A
+ * collection in this process begins only after the touches begun before it have ended
+ * ({@link #awaitSubmitted}), so a check answered before a collection began is protected by its
+ * touch.
  *
- * <p>The request still ends after the touch it submitted or found queued ({@link #submit}'s
- * answer): where a touch is a copy of the link onto itself (S3), a copy that read the link before
- * a DELETE of it and wrote after would put the link back, so a client that deletes the blob after
- * its pull or check was answered must find no touch of it still under way. A check waits before
- * its answer; a pull before its last bytes, long after the touch has ended.
+ * <p>The request ends after the touch it made or found under way (the answer of {@link #submit}
+ * and {@link #runHere}): where a touch is a copy of the link onto itself (S3), a copy that read
+ * the link before a DELETE of it and wrote after would put the link back, so a client that
+ * deletes the blob after its pull or check was answered must find no touch of it still under way.
+ * A check waits before its answer; a pull before its last bytes, long after the touch has ended.
  */
 final class PullTouches {
   private final ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
@@ -48,8 +50,8 @@ final class PullTouches {
 
   /**
    * Runs {@code touch} soon on another thread, unless one for {@code link} is queued or running.
-   * A touch that fails, or finds no room in the queue, is dropped: the next check of the blob
-   * after the touch interval tries again.
+   * A touch that fails, or finds no room in the queue, is dropped: the next check or pull of the
+   * blob after the touch interval tries again.
    *
    * @return what ends with the touch submitted or found queued, for {@link #await}
    */
@@ -59,26 +61,54 @@ final class PullTouches {
     if (found != null) {
       return found;
     }
-    long number = submitted.incrementAndGet();
-    pending.add(number);
+    long number = begin();
     try {
-      pool.execute(() -> {
-        try {
-          touch.run();
-        } catch (RuntimeException e) {
-          // Best effort, see above.
-        } finally {
-          queued.remove(link, mine);
-          end(number);
-          mine.complete(null);
-        }
-      });
+      pool.execute(() -> run(link, mine, number, touch));
     } catch (RejectedExecutionException e) {
-      queued.remove(link, mine);
-      end(number);
-      mine.complete(null);
+      finish(link, mine, number);
     }
     return mine;
+  }
+
+  /**
+   * Runs {@code touch} on the calling thread, unless one for {@code link} is queued or running:
+   * what a check does, which answers only after its touch anyway, so that it never waits in the
+   * queue behind the touches of other blobs (four slow copies would hold it up to their end).
+   * A failed touch is dropped, as in {@link #submit}.
+   *
+   * @return what ends with the touch made here (then ended) or found under way, for {@link #await}
+   */
+  CompletableFuture<Void> runHere(String link, Runnable touch) {
+    CompletableFuture<Void> mine = new CompletableFuture<>();
+    CompletableFuture<Void> found = queued.putIfAbsent(link, mine);
+    if (found != null) {
+      return found;
+    }
+    run(link, mine, begin(), touch);
+    return mine;
+  }
+
+  /** Numbers a touch that {@link #awaitSubmitted} waits for until it has ended. */
+  private long begin() {
+    long number = submitted.incrementAndGet();
+    pending.add(number);
+    return number;
+  }
+
+  private void run(String link, CompletableFuture<Void> mine, long number, Runnable touch) {
+    try {
+      touch.run();
+    } catch (RuntimeException e) {
+      // Best effort, see submit.
+    } finally {
+      finish(link, mine, number);
+    }
+  }
+
+  private void finish(String link, CompletableFuture<Void> mine, long number) {
+    queued.remove(link, mine);
+    end(number);
+    mine.complete(null);
   }
 
   /**

@@ -3,6 +3,7 @@ package dev.berth.registry;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.after;
@@ -23,16 +24,21 @@ import dev.berth.registry.testing.TestClock;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * A pull touches the repository's link to the blob at most once per touch interval, even when
  * many pulls read the link as old at once (each read it before the first one's touch landed): on
  * S3 every touch is a CopyObject under the blob's lock. The touch is made beside the pull, whose
- * bytes flow meanwhile; a check or a pull ends only after it (a copy still under way would put
- * back a link deleted after the answer), and a collection in this process waits for the touches
- * submitted before it.
+ * bytes flow meanwhile, and by a check on its own thread; a check or a pull ends only after it (a
+ * copy still under way would put back a link deleted after the answer), and a collection in this
+ * process waits for the touches begun before it.
  */
 class PullTouchesTest {
   static final RepositoryName APP = RepositoryName.parse("app");
@@ -86,36 +92,12 @@ class PullTouchesTest {
   }
 
   @Test
-  void aCollectionBeginsOnlyAfterTheTouchesOfChecksBeforeIt() throws Exception {
+  void aCollectionBeginsOnlyAfterTheTouchesOfPullsBeforeIt() throws Exception {
     registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
-    // Four other checked blobs whose touches are slow occupy the touching threads, so the
-    // touch of the check below waits in the queue when the collection is asked for.
-    java.util.List<String> others = new java.util.ArrayList<>();
-    for (int i = 0; i < 4; i++) {
-      byte[] other = ("other " + i).getBytes(StandardCharsets.UTF_8);
-      registry.uploads().putWhole(APP, Digest.sha256(other), new ByteArrayInputStream(other),
-          other.length);
-      others.add(StoragePaths.layerLink(APP, Digest.sha256(other)));
-    }
-    clock.advance(Duration.ofHours(2));
-    java.util.concurrent.CountDownLatch slowTouches = new java.util.concurrent.CountDownLatch(4);
-    for (String other : others) {
-      org.mockito.Mockito.doAnswer(call -> {
-        slowTouches.countDown();
-        Thread.sleep(500);
-        return call.callRealMethod();
-      }).when(storage).touch(other);
-    }
-    // Pulls under way (their last bytes wait for the touches, so they are not read here).
-    java.util.List<SizedStream> pulls = new java.util.ArrayList<>();
-    for (String other : others) {
-      pulls.add(registry.blobs().openWhole(APP, Digest.parse("sha256:"
-          + other.substring(other.indexOf("sha256/") + 7, other.lastIndexOf("/link")))));
-    }
-    slowTouches.await();
+    List<SizedStream> pulls = pullsOfFourOthersWhoseTouchesHang(Duration.ofMillis(500), null);
     SizedStream pull = registry.blobs().openWhole(APP, digest);
     // An hour's grace: the unreferenced layer, two hours old, is kept only by the pull's touch,
-    // still queued now: the collection must wait for it.
+    // still queued behind the four now: the collection must wait for it.
     registry.collectGarbage(dev.berth.registry.gc.GcOptions.defaults()
         .withGracePeriod(Duration.ofHours(1)));
     assertArrayEquals(LAYER, pull.in().readAllBytes());
@@ -125,12 +107,67 @@ class PullTouchesTest {
     }
   }
 
+  @Test
+  void aCheckDoesNotWaitBehindTheTouchesOfOtherBlobs() throws Exception {
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
+    CountDownLatch release = new CountDownLatch(1);
+    List<SizedStream> pulls = pullsOfFourOthersWhoseTouchesHang(Duration.ofMinutes(1), release);
+    try {
+      // The four touching threads are held; the check touches on its own thread and answers
+      // (queued behind them it would wait its ten seconds).
+      CompletableFuture<Long> check = CompletableFuture.supplyAsync(
+          () -> registry.blobs().require(APP, digest).size());
+      assertEquals(LAYER.length, check.get(5, TimeUnit.SECONDS));
+      verify(storage).touch(link);
+    } finally {
+      release.countDown();
+      for (SizedStream p : pulls) {
+        p.close();
+      }
+    }
+  }
+
+  /**
+   * Four other blobs, two hours old, pulled and not yet read: their touches occupy the four
+   * touching threads, each for {@code hang} or until {@code release} (when given) opens.
+   */
+  List<SizedStream> pullsOfFourOthersWhoseTouchesHang(Duration hang, CountDownLatch release)
+      throws Exception {
+    List<Digest> others = new ArrayList<>();
+    for (int i = 0; i < 4; i++) {
+      byte[] other = ("other " + i).getBytes(StandardCharsets.UTF_8);
+      registry.uploads().putWhole(APP, Digest.sha256(other), new ByteArrayInputStream(other),
+          other.length);
+      others.add(Digest.sha256(other));
+    }
+    clock.advance(Duration.ofHours(2));
+    CountDownLatch touching = new CountDownLatch(4);
+    for (Digest other : others) {
+      doAnswer(call -> {
+        touching.countDown();
+        if (release == null) {
+          Thread.sleep(hang.toMillis());
+        } else {
+          release.await(hang.toMillis(), TimeUnit.MILLISECONDS);
+        }
+        return call.callRealMethod();
+      }).when(storage).touch(StoragePaths.layerLink(APP, other));
+    }
+    // Pulls under way (their last bytes wait for the touches, so they are not read here).
+    List<SizedStream> pulls = new ArrayList<>();
+    for (Digest other : others) {
+      pulls.add(registry.blobs().openWhole(APP, other));
+    }
+    touching.await();
+    return pulls;
+  }
+
   /**
    * Makes the link's touch what it is on S3, a copy of the object onto itself: the copy reads
    * the link, and writes it {@code copying} later, whether or not it was deleted meanwhile.
    */
   void touchesAreSlowCopies(Duration copying) {
-    org.mockito.Mockito.doAnswer(call -> {
+    doAnswer(call -> {
       byte[] read;
       try {
         read = storage.read(link);
@@ -162,8 +199,8 @@ class PullTouchesTest {
   @Test
   void aDeleteHereWhileACheckTouchesWaitsForTheTouch() throws Exception {
     aLayerWhoseTouchIsASlowCopy();
-    java.util.concurrent.CountDownLatch copying = new java.util.concurrent.CountDownLatch(1);
-    org.mockito.Mockito.doAnswer(call -> {
+    CountDownLatch copying = new CountDownLatch(1);
+    doAnswer(call -> {
       byte[] read = storage.read(link);
       copying.countDown();
       Thread.sleep(300);
