@@ -69,7 +69,7 @@ final class DefaultManifestService implements ManifestService {
     this.fence = fence;
     this.keeper = keeper;
     this.check = new ReferenceCheck(storage, keeper);
-    this.removal = new ManifestRemoval(storage, tags, referrers, pending);
+    this.removal = new ManifestRemoval(storage, tags, referrers, pending, keeper);
     this.referrers = referrers;
     this.pending = pending;
     this.repositories = repositories;

@@ -24,21 +24,31 @@ final class ManifestRemoval {
   private final DefaultTagStore tags;
   private final ReferrersIndex referrers;
   private final PendingChanges pending;
+  private final BlobKeeper keeper;
 
   ManifestRemoval(Storage storage, DefaultTagStore tags, ReferrersIndex referrers,
-      PendingChanges pending) {
+      PendingChanges pending, BlobKeeper keeper) {
     this.storage = storage;
     this.tags = tags;
     this.referrers = referrers;
     this.pending = pending;
+    this.keeper = keeper;
   }
 
-  /** Tags, then the index entry, then the revision. The caller holds the repository's lock. */
+  /**
+   * Tags, then the index entry, then the revision. The caller holds the repository's lock; the
+   * revision goes under the manifest digest's exclusive lock, which a check's or a pull's touch
+   * of the revision link in this process holds (on S3 a copy of the link onto itself, which
+   * would put back a link removed while it copied), as a blob DELETE does for a layer link.
+   */
   void remove(RepositoryName repository, Digest digest, ParsedManifest parsed) {
     Digest subject = parsed == null || parsed.subject() == null ? null : parsed.subject().digest();
     String change = subject == null ? null : pending.beginManifest(repository, digest);
     tags.removeAll(repository, digest);
-    removeRevision(repository, digest, subject);
+    keeper.exclusively(digest, () -> {
+      removeRevision(repository, digest, subject);
+      return null;
+    });
     if (change != null) {
       pending.end(change);
     }
@@ -46,7 +56,8 @@ final class ManifestRemoval {
 
   /**
    * The index entry, then the revision: for a manifest no tag names (garbage collection sweeps
-   * only those). The caller records the pending change when the manifest has a subject.
+   * only those, under the digest's exclusive lock). The caller records the pending change when
+   * the manifest has a subject.
    */
   void removeRevision(RepositoryName repository, Digest digest, Digest subject) {
     if (subject != null) {

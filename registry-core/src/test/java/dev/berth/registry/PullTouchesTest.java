@@ -14,6 +14,7 @@ import static org.mockito.Mockito.verify;
 import dev.berth.registry.layout.StoragePaths;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
+import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
 import dev.berth.registry.storage.InMemoryStorage;
@@ -163,21 +164,26 @@ class PullTouchesTest {
   }
 
   /**
-   * Makes the link's touch what it is on S3, a copy of the object onto itself: the copy reads
-   * the link, and writes it {@code copying} later, whether or not it was deleted meanwhile.
+   * Makes the touch of {@code path} what it is on S3, a copy of the object onto itself: the copy
+   * reads it, and writes it {@code copying} later, whether or not it was deleted meanwhile.
+   *
+   * @return opens once a copy has read the object
    */
-  void touchesAreSlowCopies(Duration copying) {
+  CountDownLatch touchIsASlowCopy(String path, Duration copying) {
+    CountDownLatch read = new CountDownLatch(1);
     doAnswer(call -> {
-      byte[] read;
+      byte[] bytes;
       try {
-        read = storage.read(link);
+        bytes = storage.read(path);
       } catch (dev.berth.registry.storage.ObjectNotFoundException e) {
         return false;
       }
+      read.countDown();
       Thread.sleep(copying.toMillis());
-      storage.write(link, read);
+      storage.write(path, bytes);
       return true;
-    }).when(storage).touch(link);
+    }).when(storage).touch(path);
+    return read;
   }
 
   @Test
@@ -198,15 +204,7 @@ class PullTouchesTest {
 
   @Test
   void aDeleteHereWhileACheckTouchesWaitsForTheTouch() throws Exception {
-    aLayerWhoseTouchIsASlowCopy();
-    CountDownLatch copying = new CountDownLatch(1);
-    doAnswer(call -> {
-      byte[] read = storage.read(link);
-      copying.countDown();
-      Thread.sleep(300);
-      storage.write(link, read);
-      return true;
-    }).when(storage).touch(link);
+    CountDownLatch copying = aLayerWhoseTouchIsASlowCopy();
     Thread check = new Thread(() -> registry.blobs().require(APP, digest));
     check.start();
     copying.await();
@@ -218,12 +216,36 @@ class PullTouchesTest {
     assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
   }
 
+  @Test
+  void aManifestDeleteHereWhileACheckTouchesItsRevisionWaitsForTheTouch() throws Exception {
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
+    registry.uploads().putWhole(APP, Digest.EMPTY_JSON,
+        new ByteArrayInputStream(DefaultBlobStore.EMPTY_JSON), DefaultBlobStore.EMPTY_JSON.length);
+    TestManifests.Built image = TestManifests.image("image",
+        List.of(TestManifests.layer(LAYER)));
+    Digest manifest = Digest.sha256(image.bytes());
+    registry.manifests().put(APP, manifest, MediaTypes.OCI_MANIFEST, image.bytes());
+    String revision = StoragePaths.revisionLink(APP, manifest);
+    clock.advance(Duration.ofSeconds(2));
+    CountDownLatch copying = touchIsASlowCopy(revision, Duration.ofMillis(300));
+    // A check of the manifest by its digest on the blobs route touches its revision link.
+    Thread check = new Thread(() -> registry.blobs().require(APP, manifest));
+    check.start();
+    copying.await();
+    // The copy has read the revision link and not yet written it back: the delete waits for it.
+    registry.manifests().delete(APP, manifest);
+    check.join();
+    RegistryException e = assertThrows(RegistryException.class,
+        () -> registry.manifests().get(APP, manifest));
+    assertEquals(ErrorCode.MANIFEST_UNKNOWN, e.code());
+  }
+
   /** The layer, two seconds old (the next check or pull touches it), touched by a slow copy. */
-  void aLayerWhoseTouchIsASlowCopy() {
+  CountDownLatch aLayerWhoseTouchIsASlowCopy() {
     registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
     keepTheRepository();
     clock.advance(Duration.ofSeconds(2));
-    touchesAreSlowCopies(Duration.ofMillis(300));
+    return touchIsASlowCopy(link, Duration.ofMillis(300));
   }
 
   void deleteThroughAnotherInstanceAndFindItGone() {
