@@ -89,6 +89,9 @@ class OperationsIT {
       assertEquals(2, sample(text, "berth_uploads_completed_total"), text);
       assertTrue(sample(text, "registry_storage_action_seconds_count{action=\"write\","
           + "driver=\"filesystem\"}") > 0, text);
+      // The manifest PUT's one read of the repository's removals generation, under its own name.
+      assertEquals(1, sample(text, "registry_storage_action_seconds_count{action=\"fingerprint\","
+          + "driver=\"filesystem\"}"), text);
       assertFalse(text.contains("it/ops"), "no repository in a label");
 
       HttpResponse<String> on = send(HttpRequest.newBuilder(management.resolve("/readonly"))

@@ -77,7 +77,7 @@ public final class MeasuredStorage implements Storage {
 
   @Override
   public Optional<String> fingerprint(String path) {
-    return timed("stat", () -> storage.fingerprint(path));
+    return timed("fingerprint", () -> storage.fingerprint(path));
   }
 
   @Override
