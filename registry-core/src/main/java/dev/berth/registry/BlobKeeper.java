@@ -109,11 +109,6 @@ final class BlobKeeper {
         new AtomicBoolean()));
   }
 
-  /** The repository's {@link Removals} value now: what a write reads before it looks at links. */
-  String removals(RepositoryName repository) {
-    return Removals.current(storage, repository);
-  }
-
   /**
    * Keeps a manifest's bytes and its revision link in the repository, settled against
    * collections on other instances (what a manifest write does before its tag). When this

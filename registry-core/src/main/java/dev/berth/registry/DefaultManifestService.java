@@ -140,7 +140,7 @@ final class DefaultManifestService implements ManifestService {
       fence.write(() -> {
         // Read before any link is looked at: what this write finds may spare later writes here
         // their checks for a second, unless a removal is answered meanwhile (gc.md).
-        String removals = keeper.removals(repository);
+        String removals = Removals.current(storage, repository);
         ReferenceCheck.Plan plan = pushed ? check.verify(repository, manifest, removals) : null;
         Digest subject = manifest.subject() == null ? null : manifest.subject().digest();
         String change = subject == null ? null : pending.beginManifest(repository, digest);
