@@ -26,6 +26,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Tags: the folders under {@code _manifests/tags}, each with a {@code current/link} naming its
@@ -79,9 +80,15 @@ final class DefaultTagStore implements TagStore {
 
   private final ConcurrentHashMap<Build, CompletableFuture<Listing>> building =
       new ConcurrentHashMap<>();
-  /** The generation this instance last wrote for each repository's tags. */
+  /**
+   * The generation this instance last wrote for each repository's tags, while a write may still
+   * lean on it; older ones are dropped at most once per {@link #SETTLING} ({@link #forgetOld}),
+   * so the map holds the repositories whose tags changed lately, not every one since the start.
+   */
   private final ConcurrentHashMap<RepositoryName, Announced> recentAnnouncements =
       new ConcurrentHashMap<>();
+  /** When {@link #forgetOld} last ran, by {@link #clock}. */
+  private final AtomicLong forgotAt;
   private final Clock clock;
   private final Storage storage;
   private final Repositories repositories;
@@ -96,6 +103,7 @@ final class DefaultTagStore implements TagStore {
   DefaultTagStore(Storage storage, Repositories repositories, PendingChanges pending,
       long cacheBytes, Clock clock) {
     this.clock = clock;
+    this.forgotAt = new AtomicLong(clock.millis());
     this.storage = storage;
     this.repositories = repositories;
     this.pending = pending;
@@ -215,7 +223,22 @@ final class DefaultTagStore implements TagStore {
     Announced now = new Announced(System.nanoTime(), clock.millis());
     storage.write(StoragePaths.tagsGeneration(repository), generation(now.millis()), false);
     recentAnnouncements.merge(repository, now, (a, b) -> a.nanos() - b.nanos() > 0 ? a : b);
+    forgetOld(now.millis());
     return now;
+  }
+
+  /** Drops the generations no write leans on any more ({@link #announce} takes younger ones). */
+  private void forgetOld(long nowMillis) {
+    long last = forgotAt.get();
+    boolean due = nowMillis - last >= SETTLING.toMillis() || nowMillis < last;
+    if (due && forgotAt.compareAndSet(last, nowMillis)) {
+      recentAnnouncements.values().removeIf(a -> a.age(clock) >= SETTLING.toMillis());
+    }
+  }
+
+  /** How many repositories' generations this instance remembers, for tests. */
+  int rememberedAnnouncements() {
+    return recentAnnouncements.size();
   }
 
   private static byte[] generation(long millis) {

@@ -52,11 +52,29 @@ class TagAnnouncementsTest {
   }
 
   void push(Registry through, String tag) {
-    byte[] layer = ("layer of " + tag).getBytes(StandardCharsets.UTF_8);
-    through.uploads().putWhole(APP, Digest.sha256(layer), new ByteArrayInputStream(layer),
+    push(through, APP, tag);
+  }
+
+  /** One image of its own layer, by {@code tag}. */
+  void push(Registry through, RepositoryName repository, String tag) {
+    byte[] layer = ("layer of " + repository + ":" + tag).getBytes(StandardCharsets.UTF_8);
+    through.uploads().putWhole(repository, Digest.sha256(layer), new ByteArrayInputStream(layer),
         layer.length);
-    through.manifests().put(APP, Tag.parse(tag), MediaTypes.OCI_MANIFEST,
+    through.manifests().put(repository, Tag.parse(tag), MediaTypes.OCI_MANIFEST,
         TestManifests.image(tag, List.of(TestManifests.layer(layer))).bytes());
+  }
+
+  @Test
+  void generationsNoWriteLeansOnAreForgotten() {
+    DefaultTagStore store = (DefaultTagStore) a.tags();
+    for (int i = 0; i < 3; i++) {
+      push(a, RepositoryName.parse("app" + i), "v1");
+    }
+    assertEquals(3, store.rememberedAnnouncements());
+    clock.advance(DefaultTagStore.SETTLING.plusSeconds(1));
+    push(a, RepositoryName.parse("later"), "v1");
+    assertEquals(1, store.rememberedAnnouncements(), "only the repository changed since");
+    assertEquals(List.of("v1"), a.tags().list(RepositoryName.parse("app0"), null, 10).items());
   }
 
   List<String> tags(Registry through) {
