@@ -21,6 +21,11 @@ public interface BlobStore {
    */
   BlobInfo require(RepositoryName repository, Digest digest);
 
+  /** What {@code BLOB_UNKNOWN} says of a blob not visible in a repository. */
+  static String unknownMessage(RepositoryName repository, Digest digest) {
+    return "blob " + digest + " is not known in repository " + repository;
+  }
+
   /**
    * Opens a visible blob at {@code offset}.
    *

@@ -295,6 +295,6 @@ final class DefaultBlobStore implements BlobStore {
 
   private RegistryException unknown(RepositoryName repository, Digest digest) {
     return repositories.notFound(repository, ErrorCode.BLOB_UNKNOWN,
-        "blob " + digest + " is not known in repository " + repository);
+        BlobStore.unknownMessage(repository, digest));
   }
 }

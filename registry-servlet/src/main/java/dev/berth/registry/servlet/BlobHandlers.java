@@ -1,6 +1,7 @@
 package dev.berth.registry.servlet;
 
 import dev.berth.registry.BlobInfo;
+import dev.berth.registry.BlobStore;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.Registry;
@@ -50,8 +51,7 @@ final class BlobHandlers {
     // layer it is about to push.
     BlobInfo blob = ex.isHead()
         ? registry.blobs().stat(repository, digest).orElseThrow(() -> new RegistryException(
-            ErrorCode.BLOB_UNKNOWN, "blob " + digest + " is not known in repository "
-            + repository))
+            ErrorCode.BLOB_UNKNOWN, BlobStore.unknownMessage(repository, digest)))
         : registry.blobs().require(repository, digest);
     ex.header("Docker-Content-Digest", digest.toString());
     if (!ex.isHead() && redirect(ex, repository, digest)) {
