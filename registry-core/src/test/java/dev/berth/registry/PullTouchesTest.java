@@ -205,12 +205,7 @@ class PullTouchesTest {
   @Test
   void aDeleteHereWhileACheckTouchesWaitsForTheTouch() throws Exception {
     CountDownLatch copying = aLayerWhoseTouchIsASlowCopy();
-    Thread check = new Thread(() -> registry.blobs().require(APP, digest));
-    check.start();
-    copying.await();
-    // The copy has read the link and not yet written it back: the delete waits for it.
-    registry.blobs().delete(APP, digest);
-    check.join();
+    deleteWhileACheckCopies(digest, copying, () -> registry.blobs().delete(APP, digest));
     RegistryException e = assertThrows(RegistryException.class,
         () -> registry.blobs().openWhole(APP, digest));
     assertEquals(ErrorCode.BLOB_UNKNOWN, e.code());
@@ -229,15 +224,23 @@ class PullTouchesTest {
     clock.advance(Duration.ofSeconds(2));
     CountDownLatch copying = touchIsASlowCopy(revision, Duration.ofMillis(300));
     // A check of the manifest by its digest on the blobs route touches its revision link.
-    Thread check = new Thread(() -> registry.blobs().require(APP, manifest));
-    check.start();
-    copying.await();
-    // The copy has read the revision link and not yet written it back: the delete waits for it.
-    registry.manifests().delete(APP, manifest);
-    check.join();
+    deleteWhileACheckCopies(manifest, copying, () -> registry.manifests().delete(APP, manifest));
     RegistryException e = assertThrows(RegistryException.class,
         () -> registry.manifests().get(APP, manifest));
     assertEquals(ErrorCode.MANIFEST_UNKNOWN, e.code());
+  }
+
+  /**
+   * Checks {@code checked} on another thread and runs {@code delete} once the check's touch (a
+   * slow copy) has read the link and not yet written it back: the delete must wait for it.
+   */
+  void deleteWhileACheckCopies(Digest checked, CountDownLatch copying, Runnable delete)
+      throws InterruptedException {
+    Thread check = new Thread(() -> registry.blobs().require(APP, checked));
+    check.start();
+    copying.await();
+    delete.run();
+    check.join();
   }
 
   /** The layer, two seconds old (the next check or pull touches it), touched by a slow copy. */
