@@ -22,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>At most one touch per link is queued or running; a request that finds one joins it. A
  * collection in this process begins only after the touches begun before it have ended
- * ({@link #awaitSubmitted}), so a check answered before a collection began is protected by its
+ * ({@link #awaitBegun}), so a check answered before a collection began is protected by its
  * touch.
  *
  * <p>The request ends after the touch it made or found under way (the answer of {@link #submit}
@@ -88,7 +88,7 @@ final class PullTouches {
     return mine;
   }
 
-  /** Numbers a touch that {@link #awaitSubmitted} waits for until it has ended. */
+  /** Numbers a touch that {@link #awaitBegun} waits for until it has ended. */
   private long begin() {
     long number = submitted.incrementAndGet();
     pending.add(number);
@@ -132,8 +132,11 @@ final class PullTouches {
     }
   }
 
-  /** Waits, at most {@code max}, until every touch submitted before this call has ended. */
-  void awaitSubmitted(Duration max) {
+  /**
+   * Waits, at most {@code max}, until every touch begun before this call (queued, or made on a
+   * check's thread) has ended.
+   */
+  void awaitBegun(Duration max) {
     long upTo = submitted.get();
     long deadline = System.nanoTime() + max.toNanos();
     synchronized (ended) {

@@ -52,7 +52,7 @@ final class WriteFence {
   /** Waits for the writes in flight and returns the collection's start time. */
   public Instant beginCollection() {
     // A check answered before the collection began has its touch in storage before T0.
-    pullTouches.awaitSubmitted(Duration.ofSeconds(10));
+    pullTouches.awaitBegun(Duration.ofSeconds(10));
     barrier.writeLock().lock();
     try {
       collections++;
