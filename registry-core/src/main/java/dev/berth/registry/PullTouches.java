@@ -32,12 +32,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * A check waits before its answer; a pull before its last bytes, long after the touch has ended.
  */
 final class PullTouches {
-  private final ThreadPoolExecutor pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS,
-      new LinkedBlockingQueue<>(10_000), r -> {
-        Thread t = new Thread(r, "berth-pull-touch");
-        t.setDaemon(true);
-        return t;
-      });
+  /** How many pull touches may wait for a thread; more are dropped (and said so). */
+  static final int QUEUED = 10_000;
+  /** At most one warning about dropped touches per this. */
+  private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  private final ThreadPoolExecutor pool;
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong submitted = new AtomicLong();
   private final ConcurrentSkipListSet<Long> pending = new ConcurrentSkipListSet<>();
   private final ConcurrentHashMap<String, CompletableFuture<Void>> queued =
@@ -45,13 +47,23 @@ final class PullTouches {
   private final Object ended = new Object();
 
   PullTouches() {
+    this(QUEUED);
+  }
+
+  PullTouches(int queued) {
+    pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queued),
+        r -> {
+          Thread t = new Thread(r, "berth-pull-touch");
+          t.setDaemon(true);
+          return t;
+        });
     pool.allowCoreThreadTimeOut(true);
   }
 
   /**
    * Runs {@code touch} soon on another thread, unless one for {@code link} is queued or running.
-   * A touch that fails, or finds no room in the queue, is dropped: the next check or pull of the
-   * blob after the touch interval tries again.
+   * A touch that fails, or finds no room in the queue, is dropped (the latter counted and
+   * warned of): the next check or pull of the blob after the touch interval tries again.
    *
    * @return what ends with the touch submitted or found queued, for {@link #await}
    */
@@ -66,8 +78,30 @@ final class PullTouches {
       pool.execute(() -> run(link, mine, number, touch));
     } catch (RejectedExecutionException e) {
       finish(link, mine, number);
+      droppedOne();
     }
     return mine;
+  }
+
+  /**
+   * Counts a touch the full queue refused, and says so at most once a minute: the storage is far
+   * behind, and a pulled blob that was not touched is kept by its last touch's time only.
+   */
+  private void droppedOne() {
+    long all = dropped.incrementAndGet();
+    long last = warnedAt.get();
+    long now = System.nanoTime();
+    if (now - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, now)) {
+      System.getLogger(PullTouches.class.getName()).log(System.Logger.Level.WARNING,
+          "berth: " + all + " touches of pulled blobs dropped since the start: the storage is"
+          + " behind, " + pool.getQueue().size() + " are waiting; a pulled blob is kept from"
+          + " collection by its last touch only");
+    }
+  }
+
+  /** How many touches of pulls the full queue refused. */
+  long dropped() {
+    return dropped.get();
   }
 
   /**

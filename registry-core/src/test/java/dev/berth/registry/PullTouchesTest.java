@@ -2,7 +2,9 @@ package dev.berth.registry;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.spy;
@@ -125,6 +127,38 @@ class PullTouchesTest {
       for (SizedStream p : pulls) {
         p.close();
       }
+    }
+  }
+
+  @Test
+  void aTouchTheFullQueueRefusesIsCountedAndEndsAtOnce() throws Exception {
+    PullTouches touches = new PullTouches(1);
+    CountDownLatch running = new CountDownLatch(4);
+    CountDownLatch release = new CountDownLatch(1);
+    Runnable hang = () -> {
+      running.countDown();
+      try {
+        release.await();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    };
+    try {
+      for (int i = 0; i < 4; i++) {
+        touches.submit("link " + i, hang);
+      }
+      running.await();
+      CompletableFuture<Void> waiting = touches.submit("link 4", () -> { });
+      CompletableFuture<Void> refused = touches.submit("link 5", () -> { });
+      assertEquals(1, touches.dropped());
+      assertTrue(refused.isDone(), "a refused touch holds no request back");
+      assertFalse(waiting.isDone());
+      release.countDown();
+      waiting.get(10, TimeUnit.SECONDS);
+      assertEquals(1, touches.dropped());
+    } finally {
+      release.countDown();
+      touches.shutdown();
     }
   }
 
