@@ -227,6 +227,9 @@ final class S3 {
             blob, pull.length) + "]}";
     Row seeding = bench.row("s3.tag.puts", tags + " manifest PUTs by new tags, 8 at a time,"
         + " one instance, Ceph RGW (the seed: one sample each)", "s", false);
+    seeding.addNote("the first requests after each server started, Berth's JVM still compiling"
+        + " its request path on the two cores Ceph saturates (docs/design/s3.md, \"Why the first"
+        + " 1,000 tag PUTs after a start are slower\")");
     for (String base : List.of(berth, registry2)) {
       Bench.log("== s3: seeding " + base + " (" + tags + " tags)");
       push(base, pull);
