@@ -253,24 +253,29 @@ final class BlobKeeper {
   }
 
   /**
-   * Runs {@code touch} of a pull's link soon, beside the request, under the blob's exclusive lock
+   * Runs {@code touch} of a pull's link soon, beside the request, under the blob's shared lock
    * ({@link PullTouches#submit}); the request ends after what this answers.
    */
   CompletableFuture<Void> touchSoon(String link, Digest digest, Runnable touch) {
-    return fence.pullTouches().submit(link, exclusive(digest, touch));
+    return fence.pullTouches().submit(link, shared(digest, touch));
   }
 
   /**
-   * Runs {@code touch} of a check's link on the calling thread under the blob's exclusive lock,
-   * or joins the one under way for the link ({@link PullTouches#runHere}); the check answers
-   * after what this answers. The caller holds none of the blob locks.
+   * Runs {@code touch} of a check's link on the calling thread under the blob's shared lock, or
+   * joins the one under way for the link ({@link PullTouches#runHere}); the check answers after
+   * what this answers.
    */
   CompletableFuture<Void> touchHere(String link, Digest digest, Runnable touch) {
-    return fence.pullTouches().runHere(link, exclusive(digest, touch));
+    return fence.pullTouches().runHere(link, shared(digest, touch));
   }
 
-  private Runnable exclusive(Digest digest, Runnable touch) {
-    return () -> exclusively(digest, () -> {
+  /**
+   * A check's or pull's touch under the blob's shared lock, as a write's: a sweep or a DELETE in
+   * this process (exclusive) never interleaves with it, and writes naming the blob do not wait
+   * for it (on a busy store a copy took seconds). {@link PullTouches} keeps it one per link.
+   */
+  private Runnable shared(Digest digest, Runnable touch) {
+    return () -> locked(digest, () -> {
       touch.run();
       return null;
     });
@@ -282,8 +287,8 @@ final class BlobKeeper {
   }
 
   /**
-   * Runs {@code action} under the blob's exclusive lock: no sweep and no other write of the blob
-   * meanwhile in this process (a pull's touch, which later pulls then skip).
+   * Runs {@code action} under the blob's exclusive lock: no sweep, write or touch of the blob
+   * meanwhile in this process (a DELETE: on S3 a touch that copied the link back would undo it).
    */
   <T> T exclusively(Digest digest, Supplier<T> action) {
     return holding(fence.exclusiveLockFor(digest), action);

@@ -37,9 +37,9 @@ final class ManifestRemoval {
 
   /**
    * Tags, then the index entry, then the revision. The caller holds the repository's lock; the
-   * revision goes under the manifest digest's exclusive lock, which a check's or a pull's touch
-   * of the revision link in this process holds (on S3 a copy of the link onto itself, which
-   * would put back a link removed while it copied), as a blob DELETE does for a layer link.
+   * revision goes under the manifest digest's exclusive lock, which excludes a check's or a
+   * pull's touch of the revision link in this process (on S3 a copy of the link onto itself,
+   * which would put back a link removed while it copied), as a blob DELETE does for a layer link.
    */
   void remove(RepositoryName repository, Digest digest, ParsedManifest parsed) {
     Digest subject = parsed == null || parsed.subject() == null ? null : parsed.subject().digest();

@@ -19,6 +19,7 @@ import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.MediaTypes;
 import dev.berth.registry.oci.RegistryException;
 import dev.berth.registry.oci.RepositoryName;
+import dev.berth.registry.oci.Tag;
 import dev.berth.registry.storage.InMemoryStorage;
 import dev.berth.registry.storage.SizedStream;
 import dev.berth.registry.storage.Storage;
@@ -33,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -127,6 +129,37 @@ class PullTouchesTest {
       for (SizedStream p : pulls) {
         p.close();
       }
+    }
+  }
+
+  @Test
+  void aManifestPutNamingABlobDoesNotWaitForAPullsTouchOfIt() throws Exception {
+    registry.uploads().putWhole(APP, digest, new ByteArrayInputStream(LAYER), LAYER.length);
+    registry.uploads().putWhole(APP, Digest.EMPTY_JSON,
+        new ByteArrayInputStream(DefaultBlobStore.EMPTY_JSON), DefaultBlobStore.EMPTY_JSON.length);
+    clock.advance(Duration.ofSeconds(2));
+    // The pull's touch (the first) hangs, as a copy on a busy store does; the PUT's own goes on.
+    CountDownLatch touching = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean first = new AtomicBoolean();
+    doAnswer(call -> {
+      if (first.compareAndSet(false, true)) {
+        touching.countDown();
+        release.await(1, TimeUnit.MINUTES);
+      }
+      return call.callRealMethod();
+    }).when(storage).touch(link);
+    SizedStream pull = registry.blobs().openWhole(APP, digest);
+    try {
+      touching.await();
+      TestManifests.Built image = TestManifests.image("image", List.of(TestManifests.layer(LAYER)));
+      CompletableFuture<Digest> put = CompletableFuture.supplyAsync(() -> registry.manifests()
+          .put(APP, Tag.parse("v1"), MediaTypes.OCI_MANIFEST, image.bytes()).digest());
+      assertEquals(Digest.sha256(image.bytes()), put.get(5, TimeUnit.SECONDS));
+    } finally {
+      release.countDown();
+      assertArrayEquals(LAYER, pull.in().readAllBytes());
+      pull.close();
     }
   }
 
