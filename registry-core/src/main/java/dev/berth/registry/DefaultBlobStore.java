@@ -280,8 +280,9 @@ final class DefaultBlobStore implements BlobStore {
     if (!deletesEnabled) {
       throw new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
     }
-    // Under the blob's exclusive lock, which a touch here holds: where a touch is a copy of the
-    // link onto itself (S3), one under way would otherwise write the link back after this.
+    // Under the blob's exclusive lock, which waits for a touch here (each holds the shared side):
+    // where a touch is a copy of the link onto itself (S3), one under way would otherwise write
+    // the link back after this.
     if (!keeper.exclusively(digest,
         () -> storage.delete(StoragePaths.layerLink(repository, digest)))) {
       throw unknown(repository, digest);
