@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.metrics.RegistryMetrics;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -38,6 +39,7 @@ final class PullTouches {
   private static final long WARN_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
 
   private final ThreadPoolExecutor pool;
+  private final RegistryMetrics metrics;
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong warnedAt = new AtomicLong(System.nanoTime() - WARN_EVERY_NANOS);
   private final AtomicLong submitted = new AtomicLong();
@@ -46,11 +48,12 @@ final class PullTouches {
       new ConcurrentHashMap<>();
   private final Object ended = new Object();
 
-  PullTouches() {
-    this(QUEUED);
+  PullTouches(RegistryMetrics metrics) {
+    this(QUEUED, metrics);
   }
 
-  PullTouches(int queued) {
+  PullTouches(int queued, RegistryMetrics metrics) {
+    this.metrics = metrics;
     pool = new ThreadPoolExecutor(4, 4, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(queued),
         r -> {
           Thread t = new Thread(r, "berth-pull-touch");
@@ -84,11 +87,13 @@ final class PullTouches {
   }
 
   /**
-   * Counts a touch the full queue refused, and says so at most once a minute: the storage is far
-   * behind, and a pulled blob that was not touched is kept by its last touch's time only.
+   * Counts a touch the full queue refused (here and in the metrics), and says so at most once a
+   * minute: the storage is far behind, and a pulled blob that was not touched is kept by its last
+   * touch's time only.
    */
   private void droppedOne() {
     long all = dropped.incrementAndGet();
+    metrics.pullTouchDropped();
     long last = warnedAt.get();
     long now = System.nanoTime();
     if (now - last >= WARN_EVERY_NANOS && warnedAt.compareAndSet(last, now)) {

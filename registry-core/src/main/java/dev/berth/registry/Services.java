@@ -34,7 +34,7 @@ record Services(Storage served, ReferrersIndex referrersIndex, DigestThreads dig
     ReferrersIndex referrersIndex = b.referrersIndex != null ? b.referrersIndex
         : given instanceof InMemoryStorage ? new InMemoryReferrersIndex()
         : new StorageReferrersIndex(storage, b.referrersCacheBytes, b.metrics);
-    WriteFence fence = new WriteFence(clock);
+    WriteFence fence = new WriteFence(clock, b.metrics);
     SweepIntents intents = new SweepIntents(storage, clock);
     DigestThreads digesters = new DigestThreads();
     BlobKeeper keeper = new BlobKeeper(storage, fence, intents);

@@ -1,6 +1,7 @@
 package dev.berth.registry;
 
 import com.google.common.util.concurrent.Striped;
+import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.oci.Digest;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,10 +34,11 @@ final class WriteFence {
   private volatile long collections;
   private final Striped<ReadWriteLock> objectLocks = Striped.readWriteLock(1024);
   private final Clock clock;
-  private final PullTouches pullTouches = new PullTouches();
+  private final PullTouches pullTouches;
 
-  WriteFence(Clock clock) {
+  WriteFence(Clock clock, RegistryMetrics metrics) {
     this.clock = clock;
+    this.pullTouches = new PullTouches(metrics);
   }
 
   /** Runs a write that makes content reachable. */

@@ -14,6 +14,7 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
 import dev.berth.registry.layout.StoragePaths;
+import dev.berth.registry.metrics.RegistryMetrics;
 import dev.berth.registry.oci.Digest;
 import dev.berth.registry.oci.ErrorCode;
 import dev.berth.registry.oci.MediaTypes;
@@ -35,6 +36,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -165,7 +167,13 @@ class PullTouchesTest {
 
   @Test
   void aTouchTheFullQueueRefusesIsCountedAndEndsAtOnce() throws Exception {
-    PullTouches touches = new PullTouches(1);
+    AtomicInteger counted = new AtomicInteger();
+    PullTouches touches = new PullTouches(1, new RegistryMetrics() {
+      @Override
+      public void pullTouchDropped() {
+        counted.incrementAndGet();
+      }
+    });
     CountDownLatch running = new CountDownLatch(4);
     CountDownLatch release = new CountDownLatch(1);
     Runnable hang = () -> {
@@ -184,6 +192,7 @@ class PullTouchesTest {
       CompletableFuture<Void> waiting = touches.submit("link 4", () -> { });
       CompletableFuture<Void> refused = touches.submit("link 5", () -> { });
       assertEquals(1, touches.dropped());
+      assertEquals(1, counted.get(), "reported to the metrics");
       assertTrue(refused.isDone(), "a refused touch holds no request back");
       assertFalse(waiting.isDone());
       release.countDown();

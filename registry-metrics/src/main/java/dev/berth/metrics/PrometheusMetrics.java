@@ -92,6 +92,8 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
       "referrers index entries garbage collection removed");
   private final Counter gcUploads = counter("berth_gc_removed_uploads",
       "expired upload sessions garbage collection removed");
+  private final Counter pullTouchesDropped = counter("berth_pull_touches_dropped",
+      "touches of pulled blobs dropped because their queue was full (the storage is behind)");
   private final Histogram gcDuration = Histogram.builder().name("berth_gc_duration_seconds")
       .help("how long garbage collections took").classicOnly()
       .classicUpperBounds(0.1, 1, 10, 60, 300, 1800, 3600).register(prometheus);
@@ -239,6 +241,11 @@ public final class PrometheusMetrics implements RegistryMetrics, RequestObserver
     gcReferrers.inc(report.referrersEntriesRemoved());
     gcUploads.inc(report.uploadsRemoved());
     gcDuration.observe(report.duration().toNanos() / 1e9);
+  }
+
+  @Override
+  public void pullTouchDropped() {
+    pullTouchesDropped.inc();
   }
 
   @Override

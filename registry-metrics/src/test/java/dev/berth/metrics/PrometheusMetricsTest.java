@@ -109,6 +109,18 @@ class PrometheusMetricsTest {
     assertEquals(1, delta(before, after, "berth_gc_duration_seconds"));
   }
 
+  /**
+   * The core reports a dropped touch only when four touches hang and 10,000 wait behind them
+   * (PullTouchesTest drives that); here the binding's counter is checked by its exported name.
+   */
+  @Test
+  void aDroppedPullTouchIsCounted() throws Exception {
+    Scrape before = Scrape.of(scrape);
+    metrics.pullTouchDropped();
+    metrics.pullTouchDropped();
+    assertEquals(2, delta(before, Scrape.of(scrape), "berth_pull_touches_dropped_total"));
+  }
+
   @Test
   void labelsStayBoundedWhateverThePath() throws Exception {
     Scrape before = Scrape.of(scrape);

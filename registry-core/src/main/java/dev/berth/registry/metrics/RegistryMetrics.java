@@ -49,6 +49,12 @@ public interface RegistryMetrics {
   /** A referrers listing found its subject loaded in memory ({@code hit}) or had to load it. */
   default void referrersLookup(boolean hit) {}
 
+  /**
+   * The touch of a pulled blob's link was dropped: the queue of touches waiting for a thread was
+   * full (the storage is far behind). The blob is then kept from collection by its last touch.
+   */
+  default void pullTouchDropped() {}
+
   /** A garbage collection ended; a dry run removes nothing but counts as a run. */
   default void gcCompleted(GcReport report) {}
 
