@@ -20,6 +20,11 @@ import java.util.function.LongConsumer;
  * <p>Closing before the end (the client went away, or it asked for a range and got it) reads the
  * rest of the body into storage on the closing thread, so that the clients waiting for this fetch
  * are served from storage.
+ *
+ * <p>The stream keeps how long it waited for its client (between reads) and for the fetch (in
+ * reads): clients waiting for the fetch stop waiting for one its own client paces
+ * ({@link #pacedByClient}). Without a writer it only checks the body: a client that stopped
+ * waiting reads the upstream through one, and nothing is stored.
  */
 final class FetchingStream extends InputStream {
 
@@ -46,7 +51,17 @@ final class FetchingStream extends InputStream {
   private long count;
   private boolean ended;
   private IOException failure;
+  /** Read by waiters on other threads (pacedByClient): how the fetch's time was spent so far. */
+  private volatile long clientNanos;
+  private volatile long fetchNanos;
+  private volatile long returnedAt = System.nanoTime();
+  private volatile boolean reading;
+  private volatile boolean bodyEnded;
 
+  /**
+   * @param writer where the bytes go as they arrive, or null to store nothing (a client's own
+   *     read of the upstream, checked all the same)
+   */
   FetchingStream(UpstreamBlob body, Digest digest, long offset, StorageWriter writer,
       LongConsumer fetched, Ending ending) {
     this.body = body;
@@ -70,6 +85,33 @@ final class FetchingStream extends InputStream {
 
   @Override
   public int read(byte[] b, int off, int len) throws IOException {
+    long entered = System.nanoTime();
+    clientNanos += entered - returnedAt;
+    reading = true;
+    try {
+      return readTimed(b, off, len);
+    } finally {
+      long now = System.nanoTime();
+      fetchNanos += now - entered;
+      returnedAt = now;
+      reading = false;
+    }
+  }
+
+  /**
+   * Whether this fetch's body is still arriving and its client has taken more of its time than
+   * the upstream and storage did: the client reads slower than the upstream sends, and everyone
+   * waiting for the fetch would wait at that client's pace.
+   */
+  boolean pacedByClient() {
+    if (bodyEnded) {
+      return false;
+    }
+    long client = clientNanos + (reading ? 0 : Math.max(0, System.nanoTime() - returnedAt));
+    return client > fetchNanos;
+  }
+
+  private int readTimed(byte[] b, int off, int len) throws IOException {
     if (failure != null) {
       throw failure;
     }
@@ -105,7 +147,7 @@ final class FetchingStream extends InputStream {
     int n;
     try {
       n = body.stream().read(b, off, len);
-      if (n > 0) {
+      if (n > 0 && writer != null) {
         writer.write(b, off, n);
       }
     } catch (IOException | RuntimeException e) {
@@ -142,14 +184,18 @@ final class FetchingStream extends InputStream {
           + "; nothing was stored", null);
     }
     ended = true;
+    bodyEnded = true;
     closeBody();
     ending.verified(count);
   }
 
   private IOException fail(String message, Throwable cause) {
     failure = new IOException(message, cause);
+    bodyEnded = true;
     try {
-      writer.cancel();
+      if (writer != null) {
+        writer.cancel();
+      }
     } catch (RuntimeException e) {
       failure.addSuppressed(e); // the fetch must still end, or its waiters wait forever
     } finally {
@@ -170,13 +216,23 @@ final class FetchingStream extends InputStream {
     }
   }
 
-  /** Reads what is left into storage, so the fetch ends for the clients waiting on it. */
+  /**
+   * Reads what is left into storage, so the fetch ends for the clients waiting on it; without a
+   * writer there is nothing to keep, and the body is closed.
+   */
   @Override
   public void close() {
     if (ended) {
       return;
     }
+    if (writer == null) {
+      ended = true;
+      bodyEnded = true;
+      closeBody();
+      return;
+    }
     skip = Long.MAX_VALUE;
+    reading = true; // the rest goes at the upstream's pace: no client to wait for now
     byte[] buffer = new byte[64 * 1024];
     try {
       while (pull(buffer, 0, buffer.length) >= 0) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Blob reads of covered repositories that storage cannot answer. A {@code HEAD} asks the upstream
@@ -33,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
  * blob, or fetch again themselves if it failed. A fetch ends when its blob is committed, which
  * runs off the first client's path ({@link FetchCommits}): that client's answer does not wait for
  * the disk, and anyone asking before the commit is done waits for it like any other waiter. A
+ * client waiting for a fetch that its first client paces (a client slower than the upstream)
+ * reads the upstream itself after {@link #PATIENCE}, without storing ({@link #readThrough}). A
  * blob stored already for another repository is linked into this one once the upstream confirms
  * it has it there. A whole {@code GET} of a blob nobody stored or fetches yet ({@link #fetchWhole})
  * asks no {@code HEAD} first: the upstream {@code GET}'s length is the size.
@@ -42,7 +45,16 @@ final class ProxyBlobs {
   /** One fetch in flight; {@link #done} opens when it has ended, stored or not. */
   private static final class Flight {
     final CountDownLatch done = new CountDownLatch(1);
+    /** The first client's read of the body, once the upstream answered. */
+    volatile FetchingStream stream;
   }
+
+  /**
+   * How long a client waits for a fetch that its first client paces before it reads the upstream
+   * itself: a client that reads slower than the upstream sends must not set the pace for everyone
+   * who asks for the blob meanwhile.
+   */
+  static final Duration PATIENCE = Duration.ofSeconds(5);
 
   private final ProxyCache cache;
   private final Storage storage;
@@ -98,8 +110,58 @@ final class ProxyBlobs {
       if (running == null) {
         return lead(repository, digest, offset, mine).in();
       }
-      await(running, digest);
+      if (!awaitUnlessPaced(running, digest)) {
+        return readThrough(repository, digest, offset);
+      }
     }
+  }
+
+  /**
+   * Waits for a fetch to end, unless its first client paces it: then, after {@link #PATIENCE},
+   * false. A fetch the upstream or the storage paces is waited for however long it takes (one
+   * upstream read for everyone), and so is a commit once the body is in.
+   */
+  private static boolean awaitUnlessPaced(Flight running, Digest digest) {
+    long patient = System.nanoTime() + PATIENCE.toNanos();
+    try {
+      while (!running.done.await(200, TimeUnit.MILLISECONDS)) {
+        FetchingStream stream = running.stream;
+        if (System.nanoTime() - patient >= 0 && stream != null && stream.pacedByClient()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw interrupted(digest);
+    }
+  }
+
+  /**
+   * The blob read from the upstream for this client alone, checked against its digest and size
+   * as a fetch is, and not stored: the fetch under way stores it. What registry:2's proxy does
+   * for every client that asks while a fetch is under way; here only for one that waited
+   * {@link #PATIENCE} for a fetch another client paces.
+   */
+  private InputStream readThrough(RepositoryName repository, Digest digest, long offset) {
+    UpstreamBlob body;
+    try {
+      body = cache.upstream.openBlob(repository, digest).orElse(null);
+    } catch (UpstreamUnavailableException e) {
+      throw cache.unavailable("blob " + digest + " of " + repository, e);
+    }
+    if (body == null) {
+      throw unknownUpstream(repository, digest);
+    }
+    cache.counters.miss(Kind.BLOB);
+    return new FetchingStream(body, digest, offset, null,
+        n -> cache.counters.fetched(Kind.BLOB, n), new FetchingStream.Ending() {
+          @Override
+          public void verified(long size) {}
+
+          @Override
+          public void failed() {}
+        });
   }
 
   /**
@@ -120,9 +182,13 @@ final class ProxyBlobs {
       running.done.await();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while blob " + digest
-          + " was fetched from the upstream");
+      throw interrupted(digest);
     }
+  }
+
+  private static RegistryException interrupted(Digest digest) {
+    return new RegistryException(ErrorCode.UNAVAILABLE, "interrupted while blob " + digest
+        + " was fetched from the upstream");
   }
 
   /**
@@ -185,7 +251,7 @@ final class ProxyBlobs {
       end(digest, mine);
       throw e;
     }
-    return new SizedStream(new FetchingStream(body, digest, offset, writer,
+    FetchingStream stream = new FetchingStream(body, digest, offset, writer,
         n -> cache.counters.fetched(Kind.BLOB, n),
         new FetchingStream.Ending() {
           @Override
@@ -198,7 +264,9 @@ final class ProxyBlobs {
           public void failed() {
             end(digest, mine);
           }
-        }), body.size());
+        });
+    mine.stream = stream;
+    return new SizedStream(stream, body.size());
   }
 
   private static RegistryException unknownUpstream(RepositoryName repository, Digest digest) {
