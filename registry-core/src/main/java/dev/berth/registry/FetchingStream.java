@@ -57,6 +57,7 @@ final class FetchingStream extends InputStream {
   private volatile long returnedAt = System.nanoTime();
   private volatile boolean reading;
   private volatile boolean bodyEnded;
+  private volatile boolean draining;
 
   /**
    * @param writer where the bytes go as they arrive, or null to store nothing (a client's own
@@ -104,7 +105,7 @@ final class FetchingStream extends InputStream {
    * waiting for the fetch would wait at that client's pace.
    */
   boolean pacedByClient() {
-    if (bodyEnded) {
+    if (bodyEnded || draining) {
       return false;
     }
     long client = clientNanos + (reading ? 0 : Math.max(0, System.nanoTime() - returnedAt));
@@ -232,7 +233,7 @@ final class FetchingStream extends InputStream {
       return;
     }
     skip = Long.MAX_VALUE;
-    reading = true; // the rest goes at the upstream's pace: no client to wait for now
+    draining = true; // the rest goes at the upstream's pace: no client to wait for now
     byte[] buffer = new byte[64 * 1024];
     try {
       while (pull(buffer, 0, buffer.length) >= 0) {

@@ -13,6 +13,10 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +57,36 @@ class FetchingStreamTest {
     assertTrue(fetch.pacedByClient(), "its time stays counted");
     fetch.close(); // the client went away: the rest is drained at the upstream's pace
     assertFalse(fetch.pacedByClient(), "drained and ended");
+  }
+
+  @Test
+  void aFetchWhoseClientWentAwayIsDrainedAtTheUpstreamsPace() throws Exception {
+    CountDownLatch draining = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicBoolean closed = new AtomicBoolean();
+    FetchingStream fetch = fetch(new FilterInputStream(new ByteArrayInputStream(BLOB)) {
+      @Override
+      public int read(byte[] b, int off, int len) throws IOException {
+        if (closed.get()) {
+          draining.countDown();
+          try {
+            release.await();
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        }
+        return super.read(b, off, Math.min(len, 4096));
+      }
+    });
+    fetch.readNBytes(new byte[4096], 0, 4096);
+    Thread.sleep(50); // the client dawdled, then went away
+    assertTrue(fetch.pacedByClient());
+    closed.set(true);
+    CompletableFuture<Void> close = CompletableFuture.runAsync(fetch::close);
+    assertTrue(draining.await(10, TimeUnit.SECONDS));
+    assertFalse(fetch.pacedByClient(), "the drain goes at the upstream's pace");
+    release.countDown();
+    close.get(10, TimeUnit.SECONDS);
   }
 
   private static FetchingStream fetch(InputStream upstream) {
