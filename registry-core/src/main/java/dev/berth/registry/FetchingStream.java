@@ -38,6 +38,15 @@ final class FetchingStream extends InputStream {
 
     /** The body did not match or broke off: the writer is cancelled and the fetch is over. */
     void failed();
+
+    /** Nothing to do either way: a read that stores nothing. */
+    Ending NONE = new Ending() {
+      @Override
+      public void verified(long size) {}
+
+      @Override
+      public void failed() {}
+    };
   }
 
   private final UpstreamBlob body;
@@ -49,14 +58,14 @@ final class FetchingStream extends InputStream {
   /** Bytes before the client's offset, stored but not handed out. */
   private long skip;
   private long count;
-  private boolean ended;
+  /** Volatile: waiters on other threads read it through pacedByClient. */
+  private volatile boolean ended;
   private IOException failure;
   /** Read by waiters on other threads (pacedByClient): how the fetch's time was spent so far. */
   private volatile long clientNanos;
   private volatile long fetchNanos;
   private volatile long returnedAt = System.nanoTime();
   private volatile boolean reading;
-  private volatile boolean bodyEnded;
   private volatile boolean draining;
 
   /**
@@ -105,7 +114,7 @@ final class FetchingStream extends InputStream {
    * waiting for the fetch would wait at that client's pace.
    */
   boolean pacedByClient() {
-    if (bodyEnded || draining) {
+    if (ended || draining) {
       return false;
     }
     long client = clientNanos + (reading ? 0 : Math.max(0, System.nanoTime() - returnedAt));
@@ -185,14 +194,12 @@ final class FetchingStream extends InputStream {
           + "; nothing was stored", null);
     }
     ended = true;
-    bodyEnded = true;
     closeBody();
     ending.verified(count);
   }
 
   private IOException fail(String message, Throwable cause) {
     failure = new IOException(message, cause);
-    bodyEnded = true;
     try {
       if (writer != null) {
         writer.cancel();
@@ -228,7 +235,6 @@ final class FetchingStream extends InputStream {
     }
     if (writer == null) {
       ended = true;
-      bodyEnded = true;
       closeBody();
       return;
     }

@@ -155,13 +155,7 @@ final class ProxyBlobs {
     }
     cache.counters.miss(Kind.BLOB);
     return new FetchingStream(body, digest, offset, null,
-        n -> cache.counters.fetched(Kind.BLOB, n), new FetchingStream.Ending() {
-          @Override
-          public void verified(long size) {}
-
-          @Override
-          public void failed() {}
-        });
+        n -> cache.counters.fetched(Kind.BLOB, n), FetchingStream.Ending.NONE);
   }
 
   /**

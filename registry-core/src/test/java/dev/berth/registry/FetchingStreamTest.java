@@ -92,13 +92,7 @@ class FetchingStreamTest {
   private static FetchingStream fetch(InputStream upstream) {
     AtomicLong fetched = new AtomicLong();
     return new FetchingStream(new UpstreamBlob(BLOB.length, upstream), Digest.sha256(BLOB), 0,
-        InMemoryStorage.create().writer("blob"), fetched::addAndGet, new FetchingStream.Ending() {
-          @Override
-          public void verified(long size) {}
-
-          @Override
-          public void failed() {}
-        });
+        InMemoryStorage.create().writer("blob"), fetched::addAndGet, FetchingStream.Ending.NONE);
   }
 
   /** At most 4 KiB a read, each after {@code millis}. */
