@@ -22,6 +22,8 @@ final class BlobHandlers {
 
   private static final Pattern RANGE = Pattern.compile("^bytes=(\\d*)-(\\d*)$");
   private static final int BUFFER = 256 * 1024;
+  /** Buffers kept between pulls: 8 MiB at most, what 32 concurrent pulls hold (CopyBuffers). */
+  private static final CopyBuffers BUFFERS = new CopyBuffers(BUFFER, 32);
 
   private final Registry registry;
   private final Events events;
@@ -100,8 +102,8 @@ final class BlobHandlers {
     if (length == 0) {
       return;
     }
+    byte[] buffer = BUFFERS.take();
     try (OutputStream out = ex.response.getOutputStream()) {
-      byte[] buffer = new byte[BUFFER];
       long remaining = length;
       while (remaining > 0) {
         int n = readStored(in, buffer, (int) Math.min(buffer.length, remaining), digest);
@@ -114,6 +116,10 @@ final class BlobHandlers {
         remaining -= n;
       }
     }
+    // Kept only after a whole answer: a write returns once the container has sent or copied the
+    // bytes. After a failed one (a client gone, an idle timeout) the container might still hold
+    // the array, so that buffer is dropped rather than lent to another pull.
+    BUFFERS.release(buffer);
     events.blobPulled(ex, digest, size);
   }
 

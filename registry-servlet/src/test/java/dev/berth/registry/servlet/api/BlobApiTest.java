@@ -10,8 +10,16 @@ import dev.berth.registry.oci.Digest;
 import dev.berth.registry.servlet.testing.HttpSuite;
 import dev.berth.registry.servlet.testing.RegistryClient;
 import dev.berth.registry.servlet.testing.RegistryClient.Response;
+import java.io.InputStream;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 /** {@code /v2/<name>/blobs/<digest>}: GET and HEAD, single byte ranges, visibility and DELETE. */
@@ -46,6 +54,47 @@ public class BlobApiTest extends HttpSuite {
     assertEquals(200, get.status(), get::toString);
     assertBody(get, CONTENT, digest);
     assertEquals("registry/2.0", get.header("Docker-Distribution-API-Version"));
+  }
+
+  /**
+   * Blob GETs copy through buffers kept between requests: concurrent pulls of different blobs,
+   * each several buffers long, and a client that leaves in the middle of one, must each still
+   * get their own bytes, never a neighbour's.
+   */
+  @Test
+  void concurrentPullsAndAnAbandonedOneEachGetTheirOwnBytes() throws Exception {
+    int blobs = 6;
+    byte[][] contents = new byte[blobs][];
+    Digest[] digests = new Digest[blobs];
+    for (int i = 0; i < blobs; i++) {
+      contents[i] = new byte[700 * 1024 + i];
+      new Random(i).nextBytes(contents[i]);
+      digests[i] = client.pushBlob("blobs/app", contents[i]);
+    }
+    // A client that reads the headers and a little of the body, then closes its socket.
+    try (Socket socket = new Socket(client.base().getHost(), client.base().getPort())) {
+      socket.getOutputStream().write(("GET " + url(digests[0]) + " HTTP/1.1\r\nHost: x\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      assertEquals(4096, in.readNBytes(4096).length);
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(blobs);
+    try {
+      for (int round = 0; round < 3; round++) {
+        List<Future<Response>> gets = new ArrayList<>();
+        for (int i = 0; i < blobs; i++) {
+          String path = url(digests[i]);
+          gets.add(pool.submit(() -> client.get(path)));
+        }
+        for (int i = 0; i < blobs; i++) {
+          Response get = gets.get(i).get();
+          assertEquals(200, get.status(), get::toString);
+          assertBody(get, contents[i], digests[i]);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
