@@ -1,7 +1,6 @@
 package dev.berth.registry.servlet;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ArrayBlockingQueue;
 
 /**
  * The buffers blob GETs copy through, kept for the next GET rather than allocated per request.
@@ -15,23 +14,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class CopyBuffers {
   private final int size;
-  private final int keep;
-  private final ConcurrentLinkedQueue<byte[]> free = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger kept = new AtomicInteger();
+  /** Bounded: an offer beyond {@code keep} is refused, and that buffer is left to the collector. */
+  private final ArrayBlockingQueue<byte[]> free;
 
   CopyBuffers(int size, int keep) {
     this.size = size;
-    this.keep = keep;
+    this.free = new ArrayBlockingQueue<>(keep);
   }
 
   /** A buffer of {@code size} bytes; give it back with {@link #release} when done. */
   byte[] take() {
     byte[] b = free.poll();
-    if (b == null) {
-      return new byte[size];
-    }
-    kept.decrementAndGet();
-    return b;
+    return b != null ? b : new byte[size];
   }
 
   /** Keeps {@code buffer} for the next {@link #take}, unless {@code keep} are kept already. */
@@ -39,15 +33,11 @@ final class CopyBuffers {
     if (buffer.length != size) {
       throw new IllegalArgumentException("a buffer of " + buffer.length + " bytes, not " + size);
     }
-    if (kept.incrementAndGet() <= keep) {
-      free.offer(buffer);
-    } else {
-      kept.decrementAndGet();
-    }
+    free.offer(buffer);
   }
 
   /** How many buffers are kept now. */
   int kept() {
-    return kept.get();
+    return free.size();
   }
 }
