@@ -111,11 +111,16 @@ final class Processes {
 
   /**
    * {@code bin/berth <args>}, Berth started as the README tells users to (the start script's JVM
-   * options), with {@code --berth-java-opts} as its {@code JAVA_OPTS}.
+   * options), with {@code --berth-java-opts} as its {@code JAVA_OPTS}. A {@code serve} runs with
+   * its access log off, as registry:2 runs here ({@code accesslog: disabled}): Berth's is on by
+   * default, and one JSON line per request is work that only one side of a row would do.
    */
   static ProcessBuilder binBerth(Config config, String... args) {
     List<String> cmd = new ArrayList<>(List.of(config.repo.resolve("bin/berth").toString()));
     cmd.addAll(List.of(args));
+    if (args.length > 0 && args[0].equals("serve")) {
+      cmd.add("--no-access-log");
+    }
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("JAVA_OPTS", String.join(" ", config.berthJavaOpts));
     return pb;
