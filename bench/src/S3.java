@@ -39,6 +39,9 @@ final class S3 {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
 
+  /** The seed's image manifest, which every tag PUT here sends. */
+  private String manifest;
+
   S3(Bench bench) {
     this.bench = bench;
     this.config = bench.config;
@@ -199,6 +202,13 @@ final class S3 {
         }
       }
     }
+    // Last, as its tags would lengthen the tag lists above. The seeding row times each server's
+    // first requests; this one the same PUTs once both are warm, alternated like the others.
+    int warmPuts = config.quick ? 100 : 500;
+    Row puts = bench.row("s3.tag.puts.warm", warmPuts + " manifest PUTs by new tags, 8 at a time,"
+        + " one instance, warm, Ceph RGW", "s", false);
+    alternate("s3 manifest PUT by new tags, one instance, warm, Ceph RGW", pairs.get(0), puts,
+        (s, round) -> tagPuts(s.bases().get(0), "w" + (round + 1) + "-", warmPuts));
   }
 
   /**
@@ -220,7 +230,7 @@ final class S3 {
     byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(
         StandardCharsets.UTF_8);
     String blob = "sha256:" + Util.sha256Hex(pull);
-    String manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + DataSets.OCI_MANIFEST + "\","
+    manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + DataSets.OCI_MANIFEST + "\","
         + "\"config\":" + DataSets.descriptor(DataSets.OCI_CONFIG,
             "sha256:" + Util.sha256Hex(config), config.length)
         + ",\"layers\":[" + DataSets.descriptor(DataSets.OCI_LAYER,
@@ -229,33 +239,39 @@ final class S3 {
         + " one instance, Ceph RGW (the seed: one sample each)", "s", false);
     seeding.addNote("the first requests after each server started, Berth's JVM still compiling"
         + " its request path on the two cores Ceph saturates (docs/design/s3.md, \"Why the first"
-        + " 1,000 tag PUTs after a start are slower\")");
+        + " 1,000 tag PUTs after a start are slower\"); s3.tag.puts.warm times the same PUTs"
+        + " warm");
     for (String base : List.of(berth, registry2)) {
       Bench.log("== s3: seeding " + base + " (" + tags + " tags)");
       push(base, pull);
       push(base, config);
-      ExecutorService pool = Executors.newFixedThreadPool(8);
-      long start = System.nanoTime();
-      try {
-        List<Future<Integer>> puts = new ArrayList<>();
-        for (int t = 0; t < tags; t++) {
-          String uri = base + "/v2/" + REPOSITORY + "/manifests/t" + t;
-          puts.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(uri))
-              .header("Content-Type", DataSets.OCI_MANIFEST)
-              .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(),
-              HttpResponse.BodyHandlers.discarding()).statusCode()));
-        }
-        for (Future<Integer> f : puts) {
-          Util.check(f.get() == 201, base + ": a tag PUT answered " + f.get());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        (base.equals(berth) ? seeding.berth : seeding.registry2).add(seconds);
-        Bench.log(String.format(Locale.ROOT, "  %d tag PUTs in %.1f s", tags, seconds));
-      } finally {
-        pool.shutdown();
-      }
+      double seconds = tagPuts(base, "t", tags);
+      (base.equals(berth) ? seeding.berth : seeding.registry2).add(seconds);
+      Bench.log(String.format(Locale.ROOT, "  %d tag PUTs in %.1f s", tags, seconds));
     }
     return blob;
+  }
+
+  /** {@code count} PUTs of the seed's manifest by new tags {@code prefix}0.., 8 at a time: s. */
+  double tagPuts(String base, String prefix, int count) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      long start = System.nanoTime();
+      List<Future<Integer>> puts = new ArrayList<>();
+      for (int t = 0; t < count; t++) {
+        String uri = base + "/v2/" + REPOSITORY + "/manifests/" + prefix + t;
+        puts.add(pool.submit(() -> http.send(HttpRequest.newBuilder(URI.create(uri))
+            .header("Content-Type", DataSets.OCI_MANIFEST)
+            .PUT(HttpRequest.BodyPublishers.ofString(manifest)).build(),
+            HttpResponse.BodyHandlers.discarding()).statusCode()));
+      }
+      for (Future<Integer> f : puts) {
+        Util.check(f.get() == 201, base + ": a tag PUT answered " + f.get());
+      }
+      return (System.nanoTime() - start) / 1e9;
+    } finally {
+      pool.shutdown();
+    }
   }
 
   /** Every instance lists the same tags and serves the same manifest digest. */
