@@ -39,8 +39,9 @@ final class S3 {
   final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(10)).build();
 
-  /** The seed's image manifest, which every tag PUT here sends. */
-  private String manifest;
+  /** The seed image's config blob. */
+  static final byte[] CONFIG = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(
+      StandardCharsets.UTF_8);
 
   S3(Bench bench) {
     this.bench = bench;
@@ -205,10 +206,12 @@ final class S3 {
     // Last, as its tags would lengthen the tag lists above. The seeding row times each server's
     // first requests; this one the same PUTs once both are warm, alternated like the others.
     int warmPuts = config.quick ? 100 : 500;
+    String manifest = imageManifest(blob, pullSize);
     Row puts = bench.row("s3.tag.puts.warm", warmPuts + " manifest PUTs by new tags, 8 at a time,"
         + " one instance, warm, Ceph RGW", "s", false);
     alternate("s3 manifest PUT by new tags, one instance, warm, Ceph RGW", pairs.get(0), puts,
-        (s, round) -> tagPuts(s.bases().get(0), "w" + (round + 1) + "-", warmPuts));
+        (s, round) -> tagPuts(s.bases().get(0), manifest, "w" + (round + 1) + "-",
+        warmPuts));
   }
 
   /**
@@ -227,14 +230,8 @@ final class S3 {
   String seed(String berth, String registry2, long pullSize, int tags) throws Exception {
     byte[] pull = new byte[(int) pullSize];
     new Random(7).nextBytes(pull);
-    byte[] config = "{\"architecture\":\"amd64\",\"os\":\"linux\"}".getBytes(
-        StandardCharsets.UTF_8);
     String blob = "sha256:" + Util.sha256Hex(pull);
-    manifest = "{\"schemaVersion\":2,\"mediaType\":\"" + DataSets.OCI_MANIFEST + "\","
-        + "\"config\":" + DataSets.descriptor(DataSets.OCI_CONFIG,
-            "sha256:" + Util.sha256Hex(config), config.length)
-        + ",\"layers\":[" + DataSets.descriptor(DataSets.OCI_LAYER,
-            blob, pull.length) + "]}";
+    String manifest = imageManifest(blob, pull.length);
     Row seeding = bench.row("s3.tag.puts", tags + " manifest PUTs by new tags, 8 at a time,"
         + " one instance, Ceph RGW (the seed: one sample each)", "s", false);
     seeding.addNote("the first requests after each server started, Berth's JVM still compiling"
@@ -244,16 +241,24 @@ final class S3 {
     for (String base : List.of(berth, registry2)) {
       Bench.log("== s3: seeding " + base + " (" + tags + " tags)");
       push(base, pull);
-      push(base, config);
-      double seconds = tagPuts(base, "t", tags);
+      push(base, CONFIG);
+      double seconds = tagPuts(base, manifest, "t", tags);
       (base.equals(berth) ? seeding.berth : seeding.registry2).add(seconds);
       Bench.log(String.format(Locale.ROOT, "  %d tag PUTs in %.1f s", tags, seconds));
     }
     return blob;
   }
 
-  /** {@code count} PUTs of the seed's manifest by new tags {@code prefix}0.., 8 at a time: s. */
-  double tagPuts(String base, String prefix, int count) throws Exception {
+  /** The seed image's manifest: {@link #CONFIG} and the pull blob as its one layer. */
+  static String imageManifest(String blob, long size) {
+    return "{\"schemaVersion\":2,\"mediaType\":\"" + DataSets.OCI_MANIFEST + "\","
+        + "\"config\":" + DataSets.descriptor(DataSets.OCI_CONFIG,
+            "sha256:" + Util.sha256Hex(CONFIG), CONFIG.length)
+        + ",\"layers\":[" + DataSets.descriptor(DataSets.OCI_LAYER, blob, size) + "]}";
+  }
+
+  /** {@code count} PUTs of {@code manifest} by new tags {@code prefix}0.., 8 at a time: s. */
+  double tagPuts(String base, String manifest, String prefix, int count) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(8);
     try {
       long start = System.nanoTime();
