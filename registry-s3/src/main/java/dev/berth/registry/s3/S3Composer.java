@@ -28,8 +28,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * and sent as one part through a buffer of at most one part size, so a run of small chunks costs
  * their bytes once through the instance and never more memory than one part. A buffer short of
  * 5 MiB when a large source follows takes the first bytes of that source to reach 5 MiB (a ranged
- * GET), and the rest of the source is copied. When everything fits one buffer there is no
- * multipart upload: one PUT. distribution's S3 driver re-assembles small chunks the same way, on
+ * GET), and the rest of the source is copied. When everything fits one buffer of at most
+ * {@link S3Config#SINGLE_PUT_LIMIT} there is no multipart upload: one PUT. distribution's S3 driver re-assembles small chunks the same way, on
  * its one multipart upload per session (docs/design/s3.md).
  */
 final class S3Composer {
@@ -225,8 +225,8 @@ final class S3Composer {
     }
 
     private void finish() {
-      if (uploadId == null) {
-        // Everything fitted one buffer (or there was nothing): one PUT.
+      if (uploadId == null && (buffer == null || buffer.size() <= S3Config.SINGLE_PUT_LIMIT)) {
+        // Everything fitted one buffer of at most the single-PUT limit (or there was nothing).
         storage.put(target, operation, buffer == null ? RequestBody.empty() : buffer.body());
         return;
       }

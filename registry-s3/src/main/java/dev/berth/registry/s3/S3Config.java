@@ -19,8 +19,9 @@ import java.util.Objects;
  * @param pathStyle {@code http://host/bucket/key} rather than {@code http://bucket.host/key}; most
  *     self-hosted stores want it
  * @param partSize bytes buffered per part of a streamed object, between {@link #MIN_PART_SIZE}
- *     and {@link #MAX_PART_SIZE}: the memory one open writer may hold, and the size above which an
- *     object is sent as a multipart upload (at most 10,000 parts, so 16 MiB parts allow 160 GiB)
+ *     and {@link #MAX_PART_SIZE}: the memory one open writer may hold, and the size of the parts
+ *     of an object larger than {@link #SINGLE_PUT_LIMIT} (at most 10,000 parts, so the default
+ *     10 MiB parts allow 97 GiB, as registry:2's default {@code chunksize} does)
  * @param requestChecksums when the client adds checksums to what it sends
  * @param responseChecksums when the client checks checksums of what it receives
  * @param conditionalWrites whether to use {@code If-None-Match: *} when the store supports it
@@ -36,7 +37,20 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
   public static final int MIN_PART_SIZE = 5 * 1024 * 1024;
   /** The largest buffer Berth allows for one part. */
   public static final int MAX_PART_SIZE = 1024 * 1024 * 1024;
-  public static final int DEFAULT_PART_SIZE = 16 * 1024 * 1024;
+  /**
+   * registry:2's default {@code chunksize}. The parts an object is written in decide how Ceph's
+   * gateway reads it back: on the test gateway, 32 MiB objects written in 10 MiB parts pulled
+   * about a quarter faster than in 16 MiB parts, at less gateway CPU per byte
+   * (docs/design/s3.md, "The object's layout sets the gateway's cost").
+   */
+  public static final int DEFAULT_PART_SIZE = 10 * 1024 * 1024;
+  /**
+   * The largest object written with one PUT; a larger one is a multipart upload even when it
+   * fits one part. Ceph's gateway keeps the first 4 MiB of a PUT object in its head and reads a
+   * larger one back in bigger pieces, at two to three times the CPU per byte of the same bytes
+   * written as parts (docs/design/s3.md). registry:2 writes every object in parts.
+   */
+  public static final int SINGLE_PUT_LIMIT = 4 * 1024 * 1024;
   public static final String DEFAULT_REGION = "us-east-1";
   /** distribution's expiry of its S3 driver's presigned URLs. */
   public static final Duration DEFAULT_REDIRECT_EXPIRY = Duration.ofMinutes(20);

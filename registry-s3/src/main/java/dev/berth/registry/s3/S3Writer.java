@@ -11,9 +11,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 
 /**
- * Streams one object into an S3 store. Bytes are buffered up to the part size; an object that
- * fits goes up in one PUT at commit, a larger one as a multipart upload whose parts are sent as the
- * buffer fills and which completes at commit. Nothing is visible at the key before that; cancel
+ * Streams one object into an S3 store. Bytes are buffered up to the part size; an object of at
+ * most {@link S3Config#SINGLE_PUT_LIMIT} goes up in one PUT at commit, a larger one as a multipart
+ * upload whose parts are sent as the buffer fills and which completes at commit. Nothing is visible at the key before that; cancel
  * (or close without commit) aborts the upload. Memory: one {@link PartBuffer}, at most the part
  * size, grown as bytes come, so that the many small writers (links, markers) stay small.
  *
@@ -90,7 +90,7 @@ final class S3Writer extends StorageWriter {
     }
     done = true;
     try {
-      if (uploadId == null) {
+      if (uploadId == null && size <= S3Config.SINGLE_PUT_LIMIT) {
         RequestBody body = buffer.body();
         return ifAbsent ? storage.createIfAbsent(key, "commit " + path, body)
             : storage.put(key, "commit " + path, body);

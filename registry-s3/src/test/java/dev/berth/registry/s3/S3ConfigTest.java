@@ -20,7 +20,7 @@ class S3ConfigTest {
     assertEquals("", config.rootPrefix());
     assertTrue(config.pathStyle());
     assertTrue(config.credentials().isDefaultChain());
-    assertEquals(16 * 1024 * 1024, config.partSize());
+    assertEquals(10 * 1024 * 1024, config.partSize());
     assertEquals(ChecksumMode.WHEN_REQUIRED, config.requestChecksums());
     assertEquals(ChecksumMode.WHEN_REQUIRED, config.responseChecksums());
     assertTrue(config.conditionalWrites());

@@ -100,7 +100,7 @@ abstract class S3JoinBehaviour {
   }
 
   @Test
-  void chunksThatFitOnePartAreOnePut() {
+  void chunksThatFitOnePartAreOnePart() {
     S3Storage storage = open(16 * MIB);
     ByteArrayOutputStream all = new ByteArrayOutputStream();
     List<String> parts = chunks(storage, all, 1000, MIB, 6 * MIB, 10);
@@ -109,9 +109,26 @@ abstract class S3JoinBehaviour {
     storage.move(parts, "blob/data");
 
     // 6 MiB could be copied, but the 1 MiB before it is buffered: 4 MiB of it are read to make
-    // a part, and then the 2 MiB left are under 5 MiB: all of it fits one 16 MiB buffer.
+    // a part, and then the 2 MiB left are under 5 MiB: all of it fits one 16 MiB buffer, sent as
+    // the one part of a multipart upload since it is over the single-PUT limit.
     assertEquals(List.of("ListObjectsV2", "GetObject", "GetObject", "GetObject", "GetObject",
-        "GetObject", "PutObject", "DeleteObjects"), log.operations());
+        "GetObject", "CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload",
+        "DeleteObjects"), log.operations());
+    assertArrayEquals(all.toByteArray(), storage.read("blob/data"));
+  }
+
+  @Test
+  void chunksThatFitTheSinglePutLimitAreOnePut() {
+    S3Storage storage = open(16 * MIB);
+    ByteArrayOutputStream all = new ByteArrayOutputStream();
+    List<String> parts = chunks(storage, all, 1000, MIB, 3 * MIB - 1000);
+    log.clear();
+
+    storage.move(parts, "blob/data");
+
+    assertEquals(S3Config.SINGLE_PUT_LIMIT, all.size());
+    assertEquals(List.of("ListObjectsV2", "GetObject", "GetObject", "GetObject", "PutObject",
+        "DeleteObjects"), log.operations());
     assertArrayEquals(all.toByteArray(), storage.read("blob/data"));
   }
 

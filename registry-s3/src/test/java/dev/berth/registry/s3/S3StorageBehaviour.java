@@ -112,6 +112,48 @@ abstract class S3StorageBehaviour {
     assertEquals(List.of("PutObject"), log.operations());
   }
 
+  /**
+   * Up to {@link S3Config#SINGLE_PUT_LIMIT} an object is one PUT; above it, even when it fits one
+   * part, it is written in parts (the layout Ceph's gateway reads back cheapest, as registry:2
+   * writes it), in every mode of {@code commitIfAbsent} too.
+   */
+  @Test
+  void anObjectOverTheSinglePutLimitIsWrittenInPartsEvenWhenItFitsOne() throws Exception {
+    S3Storage storage = open(s -> s.partSize(16 * 1024 * 1024));
+    byte[] atLimit = bytes(S3Config.SINGLE_PUT_LIMIT, 5);
+    byte[] over = bytes(S3Config.SINGLE_PUT_LIMIT + 1, 6);
+    log.clear();
+    try (StorageWriter writer = storage.writer("limit/at")) {
+      writer.write(atLimit);
+      writer.commit();
+    }
+    assertEquals(List.of("PutObject"), log.operations(), "at the limit");
+    log.clear();
+    try (StorageWriter writer = storage.writer("limit/over")) {
+      writer.write(over);
+      writer.commit();
+    }
+    assertEquals(List.of("CreateMultipartUpload", "UploadPart", "CompleteMultipartUpload"),
+        log.operations(), "one byte over it");
+    assertArrayEquals(atLimit, storage.read("limit/at"));
+    assertArrayEquals(over, storage.read("limit/over"));
+    assertEquals(over.length, storage.stat("limit/over").orElseThrow().size());
+    for (boolean conditional : List.of(true, false)) {
+      S3Storage s = open(c -> c.partSize(16 * 1024 * 1024).conditionalWrites(conditional));
+      String mode = s.createIfAbsentMode().name();
+      try (StorageWriter writer = s.writer("limit/if-absent-" + conditional)) {
+        writer.write(over);
+        assertTrue(writer.commitIfAbsent(), mode + ": first");
+      }
+      try (StorageWriter writer = s.writer("limit/if-absent-" + conditional)) {
+        writer.write(atLimit);
+        writer.write(utf8("and more"));
+        assertFalse(writer.commitIfAbsent(), mode + ": second");
+      }
+      assertArrayEquals(over, s.read("limit/if-absent-" + conditional), mode);
+    }
+  }
+
   @Test
   void cancelAbortsTheMultipartUpload() throws Exception {
     S3Storage storage = open(s -> s);

@@ -91,7 +91,7 @@ final class SettingTable {
           "secret access key (never printed; prefer BERTH_STORAGE_S3_SECRET_KEY to the flag)"),
       of("storage.s3.pathStyle", "--s3-path-style", "true", BOOLEAN, S,
           "http://host/bucket/key rather than http://bucket.host/key"),
-      of("storage.s3.partSize", "--s3-part-size", "16777216", INTEGER, S,
+      of("storage.s3.partSize", "--s3-part-size", "10485760", INTEGER, S,
           "bytes per multipart part, buffered per open upload (5 MiB to 1 GiB)")
           .atLeast(5L * 1024 * 1024),
       of("storage.s3.checksums", "--s3-checksums", "whenRequired", TEXT, S,
