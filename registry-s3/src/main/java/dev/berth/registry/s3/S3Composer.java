@@ -29,8 +29,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * their bytes once through the instance and never more memory than one part. A buffer short of
  * 5 MiB when a large source follows takes the first bytes of that source to reach 5 MiB (a ranged
  * GET), and the rest of the source is copied. When everything fits one buffer of at most
- * {@link S3Config#SINGLE_PUT_LIMIT} there is no multipart upload: one PUT. distribution's S3 driver re-assembles small chunks the same way, on
- * its one multipart upload per session (docs/design/s3.md).
+ * {@link S3Config#SINGLE_PUT_LIMIT} there is no multipart upload: one PUT. distribution's S3
+ * driver re-assembles small chunks the same way, on its one multipart upload per session
+ * (docs/design/s3.md).
  */
 final class S3Composer {
   /** All parts but the last must be at least this large (S3's rule, enforced by Ceph RGW). */

@@ -47,8 +47,9 @@ public record S3Config(URI endpoint, String region, String bucket, String rootPr
   /**
    * The largest object written with one PUT; a larger one is a multipart upload even when it
    * fits one part. Ceph's gateway keeps the first 4 MiB of a PUT object in its head and reads a
-   * larger one back in bigger pieces, at two to three times the CPU per byte of the same bytes
-   * written as parts (docs/design/s3.md). registry:2 writes every object in parts.
+   * larger one back in bigger pieces, its messenger thread spending two to three times the CPU
+   * per byte it spends on the same bytes written as parts (docs/design/s3.md). registry:2 writes
+   * every object in parts.
    */
   public static final int SINGLE_PUT_LIMIT = 4 * 1024 * 1024;
   public static final String DEFAULT_REGION = "us-east-1";

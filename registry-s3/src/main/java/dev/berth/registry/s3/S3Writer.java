@@ -13,9 +13,10 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 /**
  * Streams one object into an S3 store. Bytes are buffered up to the part size; an object of at
  * most {@link S3Config#SINGLE_PUT_LIMIT} goes up in one PUT at commit, a larger one as a multipart
- * upload whose parts are sent as the buffer fills and which completes at commit. Nothing is visible at the key before that; cancel
- * (or close without commit) aborts the upload. Memory: one {@link PartBuffer}, at most the part
- * size, grown as bytes come, so that the many small writers (links, markers) stay small.
+ * upload whose parts are sent as the buffer fills and which completes at commit. Nothing is
+ * visible at the key before that; cancel (or close without commit) aborts the upload. Memory:
+ * one {@link PartBuffer}, at most the part size, grown as bytes come, so that the many small
+ * writers (links, markers) stay small.
  *
  * <p>The modification time of a multipart object is stamped when its upload is created (when the
  * first part is full), since CompleteMultipartUpload cannot set metadata: earlier than the commit
