@@ -390,5 +390,29 @@ final class S3 {
       Bench.log(String.format(Locale.ROOT, "  round %d:  %s %s %s / %s %s %s", round + 1,
           pair[0].name(), Util.format(b), row.unit, pair[1].name(), Util.format(r), row.unit));
     }
+    row.addNote(byRound(row));
+  }
+
+  /**
+   * The ratio of each round's pair, measured back to back. The gateway's speed drifts over a run
+   * (one run's pull rounds went from 350 to 870 MB/s), so the two medians of the table can come
+   * from rounds far apart in time; the pairs cannot.
+   */
+  static String byRound(Row row) {
+    List<Double> ratios = new ArrayList<>();
+    int ahead = 0;
+    for (int i = 0; i < row.berth.size(); i++) {
+      double b = row.berth.get(i);
+      double r = row.registry2.get(i);
+      double ratio = row.higherIsBetter ? b / r : r / b;
+      ratios.add(ratio);
+      ahead += ratio >= 1 ? 1 : 0;
+    }
+    StringBuilder text = new StringBuilder("ratio by round (each pair back to back):");
+    for (double ratio : ratios) {
+      text.append(String.format(Locale.ROOT, " %.2f", ratio));
+    }
+    return text.append(String.format(Locale.ROOT, ", median %.2f; Berth ahead in %d of %d",
+        Util.median(ratios), ahead, ratios.size())).toString();
   }
 }
