@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.berth.registry.s3.S3Config;
 import dev.berth.registry.servlet.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -152,13 +153,20 @@ class ConfigurationTest {
     assertEquals(List.of(), problems(c));
   }
 
+  /** The settings table and the S3 module each hold the part size's default: one value. */
+  @Test
+  void thePartSizeDefaultIsTheS3ModulesDefault() {
+    assertEquals(String.valueOf(S3Config.DEFAULT_PART_SIZE),
+        new Settings().get("storage.s3.partSize"));
+  }
+
   /** distribution's s3 driver parameters, as a registry:2 user writes them, onto storage.s3.*. */
   @Test
   void distributionsS3KeysAreTranslated() throws Exception {
     Path s3 = file("s3.yml", "version: 0.1", "storage:", "  s3:", "    accesskey: AKIA1",
         "    secretkey: s3cret", "    region: eu-west-1", "    regionendpoint: ceph.lan:7480",
         "    secure: false", "    bucket: images", "    rootdirectory: /registry/prod/",
-        "    forcepathstyle: TRUE", "    chunksize: 10485760", "    encrypt: false");
+        "    forcepathstyle: TRUE", "    chunksize: 20971520", "    encrypt: false");
     Configuration c = load(Map.of(), s3.toString());
     assertEquals(List.of(), problems(c));
     Settings s = c.settings;
@@ -170,7 +178,7 @@ class ConfigurationTest {
     assertEquals("images", s.get("storage.s3.bucket"));
     assertEquals("/registry/prod/", s.get("storage.s3.rootPrefix"));
     assertEquals("true", s.get("storage.s3.pathStyle"));
-    assertEquals("10485760", s.get("storage.s3.partSize"));
+    assertEquals("20971520", s.get("storage.s3.partSize"));
     assertEquals(s3 + ": storage.s3.regionendpoint", s.source("storage.s3.endpoint"));
     assertTrue(c.warnings.get(0).contains("storage.s3.encrypt"), c.warnings::toString);
     assertFalse(String.join("\n", s.changed(k -> true)).contains("s3cret"));
